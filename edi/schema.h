@@ -1,0 +1,109 @@
+// Transaction set schemas: the segment dictionary (elements, types, lengths, code lists,
+// syntax notes) and each set's structure (segment order, loops, requirement, maximum use).
+// Schemas are data (edi/schemas/<version>/*.x12s, grammar in edi/schemas/README.md),
+// embedded at build time; SchemaRegistry::Builtin() parses them once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "edi/error.h"
+
+namespace edi {
+
+enum class ElementType : uint8_t { kAN, kID, kDT, kTM, kR, kN, kB, kComposite };
+
+struct CompositeDef;
+
+struct ElementDef {
+  std::string ref;   // "W0601"
+  std::string id;    // data element reference number, "514"; composite id "C001"
+  bool mandatory = false;
+  ElementType type = ElementType::kAN;
+  int decimals = 0;  // Nn: implied decimals
+  int min_length = 0;
+  int max_length = 0;
+  std::string name;
+  std::vector<std::string> codes;  // sorted; empty = any value
+  const CompositeDef* composite = nullptr;
+
+  bool HasCode(std::string_view v) const;
+};
+
+struct CompositeDef {
+  std::string id;
+  std::string name;
+  std::vector<ElementDef> components;
+};
+
+// A syntax note: P paired, R required (at least one), C conditional, E exclusion,
+// L list conditional. Positions are 1-based element positions.
+struct SyntaxRule {
+  char kind = 'P';
+  std::vector<int> positions;
+  std::string text;  // "P0708", for messages
+};
+
+struct SegmentDef {
+  std::string tag;
+  std::string name;
+  std::vector<ElementDef> elements;
+  std::vector<SyntaxRule> rules;
+};
+
+inline constexpr uint32_t kUnbounded = 0xFFFFFFFFu;
+
+// One position in a set's structure: a segment, or a loop whose children follow.
+struct StructureNode {
+  bool is_loop = false;
+  std::string tag;      // segment tag; for a loop, its trigger segment's tag
+  std::string loop_id;  // loops only
+  bool mandatory = false;
+  uint32_t max_use = 1;
+  const SegmentDef* segment = nullptr;  // segments, and a loop's trigger
+  std::vector<StructureNode> children;  // loops only; children[0] is the trigger
+};
+
+struct SetSchema {
+  std::string id;             // "945"
+  std::string functional_id;  // "SW"
+  std::string name;
+  std::string version;        // "004010"
+  StructureNode root;         // a loop without trigger: ST ... SE
+  std::vector<std::string> tags;  // every tag the structure uses, sorted
+  bool UsesTag(std::string_view tag) const;
+};
+
+class SchemaRegistry {
+ public:
+  // Parses (path, text) pairs; paths look like "004010/945.x12s". Errors name file and line.
+  static Result<std::shared_ptr<const SchemaRegistry>> Load(
+      const std::vector<std::pair<std::string_view, std::string_view>>& files);
+  // The schemas embedded in the binary. Aborts if they do not parse (a build defect).
+  static const SchemaRegistry& Builtin();
+
+  // The schema for set `set_id` in a group whose GS08 is `gs08` (matched on its first six
+  // characters), or nullptr.
+  const SetSchema* FindSet(std::string_view set_id, std::string_view gs08) const;
+  // The functional identifier code (GS01) expected for a set id, "" if unknown.
+  std::string_view FunctionalIdFor(std::string_view set_id) const;
+  // True if any dictionary defines the segment tag.
+  bool KnowsSegment(std::string_view tag) const;
+  std::vector<std::string> SetIds() const;
+
+ private:
+  struct Version {
+    std::unordered_map<std::string, std::unique_ptr<CompositeDef>> composites;
+    std::unordered_map<std::string, std::unique_ptr<SegmentDef>> segments;
+    std::unordered_map<std::string, std::unique_ptr<SetSchema>> sets;
+  };
+  std::unordered_map<std::string, Version> versions_;
+  friend class SchemaParser;
+};
+
+}  // namespace edi

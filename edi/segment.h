@@ -1,0 +1,52 @@
+// A segment as views into the reader's buffer: zero-copy, valid until the reader moves on.
+// Elements are 1-based as in X12 (element(1) of "W06*N*123" is "N"); element(0) is the tag.
+// Components and repetitions are split on demand, so a segment costs one pass to read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edi/delimiters.h"
+
+namespace edi {
+
+class Segment {
+ public:
+  Segment() = default;
+
+  std::string_view tag() const { return fields_.empty() ? std::string_view() : fields_[0]; }
+  // Number of data elements present, counting empty ones before the last non-empty one and
+  // any trailing separators the sender wrote.
+  size_t size() const { return fields_.empty() ? 0 : fields_.size() - 1; }
+  // Element i (1-based); empty when absent.
+  std::string_view element(size_t i) const {
+    return i < fields_.size() ? fields_[i] : std::string_view();
+  }
+  std::string_view operator[](size_t i) const { return element(i); }
+  // Component c (1-based) of element i; the whole element when no component separator.
+  std::string_view component(size_t i, size_t c) const;
+  size_t component_count(size_t i) const;
+  // Repetition r (1-based) of element i (00402+ interchanges).
+  std::string_view repetition(size_t i, size_t r) const;
+
+  std::string_view raw() const { return raw_; }  // without the terminator
+  uint64_t offset() const { return offset_; }     // byte offset of the tag in the input
+  const Delimiters& delimiters() const { return *delimiters_; }
+
+  // Copies the segment into owned storage (for consumers that keep a set in memory).
+  std::string Serialize() const;
+
+  // Re-points this segment at `raw`, splitting on the element separator. Used by the reader
+  // and by consumers that re-read stored segments.
+  void Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters);
+
+ private:
+  std::string_view raw_;
+  uint64_t offset_ = 0;
+  const Delimiters* delimiters_ = nullptr;
+  std::vector<std::string_view> fields_;
+};
+
+}  // namespace edi

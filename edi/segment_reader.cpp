@@ -1,0 +1,284 @@
+#include "edi/segment_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+namespace edi {
+namespace {
+
+bool IsLineBreak(char c) { return c == '\n' || c == '\r'; }
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+std::string Preview(const char* p, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n && i < 24; ++i) {
+    auto c = static_cast<unsigned char>(p[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c >= 0x7f) {
+      static const char* hex = "0123456789ABCDEF";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options)
+    : source_(source), options_(options) {
+  buf_.resize(std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2);
+}
+
+std::vector<Notice> SegmentReader::TakeNotices() {
+  std::vector<Notice> out;
+  out.swap(notices_);
+  return out;
+}
+
+void SegmentReader::AddNotice(uint64_t offset, std::string message) {
+  notices_.push_back(Notice{offset, std::move(message)});
+}
+
+Status SegmentReader::Fill(size_t n) {
+  while (available() < n && !eof_) {
+    if (begin_ > 0 && (end_ == buf_.size() || begin_ >= buf_.size() / 2)) {
+      std::memmove(buf_.data(), buf_.data() + begin_, available());
+      base_offset_ += begin_;
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (end_ == buf_.size()) {
+      buf_.resize(buf_.size() * 2);
+    }
+    const size_t want = std::min(options_.chunk_bytes, buf_.size() - end_);
+    Result<size_t> got = source_.Read(buf_.data() + end_, want);
+    if (!got.ok()) return got.error();
+    if (*got == 0) {
+      eof_ = true;
+    }
+    end_ += *got;
+  }
+  return Status::Ok();
+}
+
+ReadStatus SegmentReader::Fail(Error e) {
+  error_ = std::move(e);
+  return ReadStatus::kError;
+}
+
+ReadStatus SegmentReader::Next() {
+  starts_interchange_ = false;
+  unterminated_ = false;
+  return inside_ ? ReadInside() : ReadOutside();
+}
+
+ReadStatus SegmentReader::ReadOutside() {
+  for (;;) {
+    Status st = Fill(kIsaWindow);
+    if (!st.ok()) return Fail(st.error());
+    if (resync_) {
+      // Look for the next "ISA" followed by a non-alphanumeric separator.
+      const char* p = buf_.data() + begin_;
+      size_t n = available();
+      size_t found = std::string::npos;
+      for (size_t i = 0; i + 3 < n; ++i) {
+        if (p[i] == 'I' && p[i + 1] == 'S' && p[i + 2] == 'A' && !IsAlnum(p[i + 3]) &&
+            (i == 0 || !IsAlnum(p[i - 1]))) {
+          found = i;
+          break;
+        }
+      }
+      if (found == std::string::npos) {
+        if (eof_) {
+          begin_ = end_;
+          return ReadStatus::kEnd;
+        }
+        begin_ += n > 3 ? n - 3 : 0;
+        continue;
+      }
+      begin_ += found;
+      resync_ = false;
+      continue;
+    }
+    // Skip a BOM at the very start, whitespace and NUL padding.
+    if (offset_of(begin_) == 0 && available() >= 3 &&
+        std::memcmp(buf_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+      begin_ += 3;
+      AddNotice(0, "UTF-8 byte order mark before the ISA ignored");
+    }
+    while (begin_ < end_ && (IsBlank(buf_[begin_]) || buf_[begin_] == '\0')) ++begin_;
+    if (begin_ == end_) {
+      if (eof_) return ReadStatus::kEnd;
+      continue;
+    }
+    st = Fill(kIsaWindow);
+    if (!st.ok()) return Fail(st.error());
+    const char* p = buf_.data() + begin_;
+    const size_t n = available();
+    const uint64_t at = offset_of(begin_);
+    if (n < 3 || std::memcmp(p, "ISA", 3) != 0) {
+      Error e = FileError(saw_isa_ ? "unexpected data after IEA: '" + Preview(p, n) + "'"
+                                   : "not X12: no ISA segment; the input starts with '" +
+                                         Preview(p, n) + "'",
+                          at);
+      if (saw_isa_) {
+        e.layer = Layer::kInterchange;
+        e.ta1_code = "022";
+      }
+      resync_ = true;
+      ++begin_;
+      return Fail(std::move(e));
+    }
+    Result<IsaLayout> layout = DetectIsa(std::string_view(p, std::min(n, kIsaWindow)));
+    if (!layout.ok()) {
+      Error e = layout.error();
+      e.offset += at;
+      resync_ = true;
+      begin_ += 3;
+      return Fail(std::move(e));
+    }
+    layout_ = std::move(layout.value());
+    delimiters_ = layout_.delimiters;
+    for (std::string& m : layout_.notices) AddNotice(at, m);
+    char* s = buf_.data() + begin_;
+    char* q = s + layout_.segment_bytes;
+    if (layout_.wrapped) RemoveLineBreaks(s, &q);
+    segment_.Assign(std::string_view(s, static_cast<size_t>(q - s)), at, &delimiters_);
+    begin_ += layout_.consumed;
+    inside_ = true;
+    saw_isa_ = true;
+    starts_interchange_ = true;
+    line_break_notice_ = false;
+    return ReadStatus::kSegment;
+  }
+}
+
+ReadStatus SegmentReader::ReadInside() {
+  const std::string& term = delimiters_.terminator;
+  // Skip the terminator suffix: line breaks and indentation before the next tag.
+  for (;;) {
+    while (begin_ < end_ && (IsBlank(buf_[begin_]) || buf_[begin_] == '\0')) ++begin_;
+    if (begin_ < end_) break;
+    Status st = Fill(1);
+    if (!st.ok()) return Fail(st.error());
+    if (available() == 0) {
+      inside_ = false;
+      return ReadStatus::kEnd;
+    }
+  }
+  Status st = Fill(4);
+  if (!st.ok()) return Fail(st.error());
+  {
+    const char* p = buf_.data() + begin_;
+    if (available() >= 4 && std::memcmp(p, "ISA", 3) == 0 && !IsAlnum(p[3])) {
+      // A new interchange without the previous IEA: the validator reports the missing IEA.
+      inside_ = false;
+      return ReadOutside();
+    }
+  }
+  // Find the terminator, reading more as needed.
+  size_t scan = begin_;
+  for (;;) {
+    const char* hit = static_cast<const char*>(
+        std::memchr(buf_.data() + scan, term[0], end_ - scan));
+    if (hit != nullptr) {
+      size_t pos = static_cast<size_t>(hit - buf_.data());
+      if (term.size() == 1) {
+        scan = pos;
+        break;
+      }
+      if (end_ - pos < term.size() && !eof_) {
+        size_t rel = pos - begin_;
+        st = Fill(available() + term.size());
+        if (!st.ok()) return Fail(st.error());
+        scan = begin_ + rel;
+        continue;
+      }
+      if (std::memcmp(buf_.data() + pos, term.data(), std::min(term.size(), end_ - pos)) == 0 &&
+          end_ - pos >= term.size()) {
+        scan = pos;
+        break;
+      }
+      scan = pos + 1;
+      continue;
+    }
+    if (eof_) {
+      scan = end_;
+      unterminated_ = true;
+      break;
+    }
+    if (end_ - begin_ > options_.max_segment_bytes) {
+      Error e = FileError("segment at offset " + std::to_string(offset_of(begin_)) +
+                              " is longer than " + std::to_string(options_.max_segment_bytes) +
+                              " bytes without a terminator",
+                          offset_of(begin_));
+      e.layer = Layer::kInterchange;
+      e.ta1_code = "024";
+      inside_ = false;
+      resync_ = true;
+      begin_ = end_;
+      return Fail(std::move(e));
+    }
+    size_t rel = scan - begin_;
+    const size_t scanned = end_ - begin_;
+    st = Fill(scanned + options_.chunk_bytes);
+    if (!st.ok()) return Fail(st.error());
+    scan = begin_ + std::max(rel, scanned);
+  }
+  char* s = buf_.data() + begin_;
+  char* q = buf_.data() + scan;
+  const uint64_t at = offset_of(begin_);
+  begin_ = unterminated_ ? end_ : scan + term.size();
+  if (!delimiters_.terminator_is_line_break()) {
+    if (std::memchr(s, '\n', static_cast<size_t>(q - s)) != nullptr ||
+        std::memchr(s, '\r', static_cast<size_t>(q - s)) != nullptr) {
+      RemoveLineBreaks(s, &q);
+    }
+  } else if (q > s && q[-1] == '\r') {
+    --q;  // CRLF when LF is the terminator
+  }
+  segment_.Assign(std::string_view(s, static_cast<size_t>(q - s)), at, &delimiters_);
+  if (segment_.tag() == "IEA") inside_ = false;
+  return ReadStatus::kSegment;
+}
+
+void SegmentReader::RemoveLineBreaks(char* p, char** q) {
+  const char sep = delimiters_.element;
+  char* w = p;
+  bool removed = false;
+  for (char* r = p; r < *q;) {
+    if (!IsLineBreak(*r)) {
+      *w++ = *r++;
+      continue;
+    }
+    char* run_end = r;
+    while (run_end < *q && IsLineBreak(*run_end)) ++run_end;
+    // On an element boundary (after a separator, before one, or at the segment's end) a line
+    // break carries no data; inside element data it would, so it stays for the validator.
+    const bool boundary = layout_.wrapped || w == p || w[-1] == sep || run_end == *q ||
+                          *run_end == sep;
+    if (boundary) {
+      removed = true;
+      r = run_end;
+    } else {
+      while (r < run_end) *w++ = *r++;
+    }
+  }
+  *q = w;
+  if (removed && !layout_.wrapped && !line_break_notice_) {
+    line_break_notice_ = true;
+    AddNotice(offset_of(static_cast<size_t>(p - buf_.data())),
+              "line break inside a segment (at an element boundary) removed");
+  }
+}
+
+}  // namespace edi

@@ -1,0 +1,71 @@
+// SetValidator checks one transaction set against its schema while the segments stream by:
+// segment order and loops (a stack of loop frames, like the standard's loop rules), maximum
+// use and loop repeats, mandatory segments, and each segment's elements (presence, type,
+// length, dates, times, code lists, syntax notes). It keeps no segment: memory is the loop
+// stack plus the errors found, capped per set.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "edi/error.h"
+#include "edi/schema.h"
+#include "edi/segment.h"
+
+namespace edi {
+
+struct SetValidatorOptions {
+  size_t max_errors = 100;  // per set; more are counted but not kept
+};
+
+class SetValidator {
+ public:
+  SetValidator(const SchemaRegistry& registry, SetValidatorOptions options = {});
+
+  // Starts a set; `schema` may be null (no schema for this set and version: only the
+  // envelope is checked).
+  void Begin(const SetSchema* schema);
+  // Checks a body segment (between ST and SE). `position` counts from ST = 1. Returns the
+  // id of the loop the segment landed in ("" at the heading level or when unplaced).
+  std::string_view OnSegment(const Segment& segment, uint32_t position);
+  // Ends the set at SE (position of SE); reports mandatory segments never seen.
+  void End(const Segment* se, uint32_t position);
+
+  std::vector<Error>& errors() { return errors_; }
+  size_t error_count() const { return error_count_; }
+  // True when the set has an error that rejects it (not just warnings).
+  bool rejected() const { return rejected_; }
+
+ private:
+  struct Frame {
+    const StructureNode* node = nullptr;
+    size_t pos = 0;                 // index of the current child
+    std::vector<uint32_t> counts;   // uses of each child in this iteration
+  };
+  void Push(const StructureNode* loop);
+  void CloseFrame(Frame& f, uint32_t position, uint64_t offset);
+  void ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position, uint64_t offset);
+  void CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
+                     std::string_view loop);
+  void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
+  void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
+                       std::string code, std::string loop, std::string message);
+  void AddElementError(const Segment& seg, uint32_t position, std::string_view loop,
+                       const ElementDef* def, int element, int component, std::string code,
+                       std::string_view value, std::string message);
+  void Add(Error e);
+
+  const SchemaRegistry& registry_;
+  SetValidatorOptions options_;
+  const SetSchema* schema_ = nullptr;
+  std::vector<Frame> stack_;  // frames reused across sets to avoid allocation
+  size_t depth_ = 0;
+  std::vector<Error> errors_;
+  size_t error_count_ = 0;
+  bool rejected_ = false;
+  std::unordered_set<std::string> hl_ids_;
+};
+
+}  // namespace edi
