@@ -203,7 +203,7 @@ Result<IsaLayout> DetectFlat(std::string_view data) {
     }
     isa16_pos = i;
     std::string why;
-    if (!PlausibleIsaElements(data.substr(0, isa16_pos - 1), d.element, &why)) {
+    if (!PlausibleIsaElements(data.substr(0, isa16_pos + 1), d.element, &why)) {
       return IsaError("022", 0, why);
     }
     out.padded = false;
@@ -282,10 +282,10 @@ Result<IsaLayout> DetectIsa(std::string_view data) {
   if (data.size() < 4 || data.substr(0, 3) != "ISA") {
     return IsaError("022", 0, "the interchange does not start with ISA");
   }
-  const size_t isa_region = data.size() < 120 ? data.size() : 120;
-  const bool breaks_in_isa =
-      data.substr(0, isa_region).find_first_of("\r\n") < kPaddedTerminator;
+  const size_t first_break = data.find_first_of("\r\n");
   Result<IsaLayout> raw = DetectFlat(data);
+  const bool breaks_in_isa = raw.ok() ? first_break < raw->segment_bytes
+                                      : first_break < kPaddedTerminator;
   if (raw.ok() && !breaks_in_isa) {
     if (!raw->delimiters.terminator_is_line_break() &&
         LooksWrapped(data, raw->delimiters.terminator)) {

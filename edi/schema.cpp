@@ -233,7 +233,7 @@ class SchemaParser {
         continue;
       }
       StructureNode node;
-      size_t base = 0;
+      size_t base = 1;
       if (t[0] == "loop") {
         if (t.size() < 4) return SchemaError(path, lineno, "loop needs LOOPID REQ MAX");
         node.is_loop = true;

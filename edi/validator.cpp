@@ -289,23 +289,25 @@ class FileValidator {
     g.functional_id = std::string(gs[1]);
     g.sender = Trim(gs[2]);
     g.receiver = Trim(gs[3]);
-    g.date = std::string(gs[4]);
-    g.time = std::string(gs[5]);
-    g.control = std::string(gs[6]);
-    g.agency = std::string(gs[7]);
-    g.version = Trim(gs[8]);
+    // A GS with extra elements (seen in real files) is read from its end when the end looks
+    // like "...*control*X*version": the trailing elements are the ones that matter.
+    const size_t n = gs.size();
+    const size_t shift =
+        n > 8 && (gs[n - 1] == "X" || gs[n - 1] == "T") && gs[n].size() >= 6 ? n - 8 : 0;
+    g.date = std::string(gs[4 + shift]);
+    g.time = std::string(gs[5 + shift]);
+    g.control = std::string(gs[6 + shift]);
+    g.agency = std::string(gs[7 + shift]);
+    g.version = Trim(gs[8 + shift]);
     if (g.functional_id != "FA") only_ack_groups_ = false;
     set_controls_.clear();
     const uint64_t at = gs.offset();
-    if (gs.size() > 8) {
-      // A GS with an extra element shifts everything after it; the values are kept as read.
-      for (size_t i = 9; i <= gs.size(); ++i) {
-        if (!gs[i].empty()) {
-          GroupError("", at, "GS", static_cast<int>(i),
-                     "GS has " + std::to_string(gs.size()) + " elements; 8 are defined", true);
-          break;
-        }
-      }
+    if (shift > 0) {
+      GroupError("", at, "GS", 9,
+                 "GS has " + std::to_string(n) + " elements; 8 are defined: GS04-GS08 are read "
+                 "from its last five elements", true);
+    } else if (n > 8 && !gs[9].empty()) {
+      GroupError("", at, "GS", 9, "GS has " + std::to_string(n) + " elements; 8 are defined", true);
     }
     if (g.functional_id.size() != 2) {
       GroupError("1", at, "GS", 1, "GS01 '" + g.functional_id + "' is not a functional identifier code");
@@ -396,9 +398,13 @@ class FileValidator {
     const std::string& control = set_.info.control;
     if (control.empty()) {
       SetError("7", st.offset(), "ST", 1, 2, "ST02 (transaction set control number) is missing");
-    } else if (control.size() < 4 || control.size() > 9 || Trim(control) != control) {
+    } else if (Trim(control) != control) {
       SetError("7", st.offset(), "ST", 1, 2,
-               "ST02 '" + control + "' is not a valid transaction set control number (4-9 characters)");
+               "ST02 '" + control + "' has leading or trailing spaces");
+    } else if (control.size() < 4 || control.size() > 9) {
+      // Seen in real 005010 files (10-digit ST02): harmless for matching, so noted only.
+      SetError("7", st.offset(), "ST", 1, 2,
+               "ST02 '" + control + "' is not 4-9 characters long", true);
     }
     if (!control.empty() && !set_controls_.insert(control).second) {
       SetError("23", st.offset(), "ST", 1, 2,
