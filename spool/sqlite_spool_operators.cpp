@@ -223,9 +223,11 @@ Result<PurgeReport> SqliteSpool::Purge(Timestamp cutoff, const Actor& actor) {
   SPOOL_RETURN_IF_ERROR(db_->Exec(
       "DELETE FROM messages WHERE id IN (SELECT id FROM purge_messages) AND duplicate_of IS NOT NULL; "
       "DELETE FROM messages WHERE id IN (SELECT id FROM purge_messages)"));
-  SPOOL_ASSIGN_OR_RETURN(Statement count_m, db_->Prepare("SELECT count(*) FROM purge_messages"));
-  SPOOL_ASSIGN_OR_RETURN(bool r1, count_m.Step());
-  report.messages = r1 ? count_m.Int(0) : 0;
+  {
+    SPOOL_ASSIGN_OR_RETURN(Statement count, db_->Prepare("SELECT count(*) FROM purge_messages"));
+    SPOOL_ASSIGN_OR_RETURN(bool row, count.Step());
+    report.messages = row ? count.Int(0) : 0;
+  }
   SPOOL_RETURN_IF_ERROR(db_->Exec(
       "UPDATE interchanges SET duplicate_of = NULL WHERE duplicate_of IN (SELECT i.id FROM "
       "interchanges i JOIN purge_files p ON i.file_id = p.id); "
@@ -244,9 +246,11 @@ Result<PurgeReport> SqliteSpool::Purge(Timestamp cutoff, const Actor& actor) {
       if (!row) break;
       orphans.push_back(blobs.Text(0));
     }
-    SPOOL_ASSIGN_OR_RETURN(Statement count_f, db_->Prepare("SELECT count(*) FROM purge_files"));
-    SPOOL_ASSIGN_OR_RETURN(bool r2, count_f.Step());
-    report.files = r2 ? count_f.Int(0) : 0;
+  }
+  {
+    SPOOL_ASSIGN_OR_RETURN(Statement count, db_->Prepare("SELECT count(*) FROM purge_files"));
+    SPOOL_ASSIGN_OR_RETURN(bool row, count.Step());
+    report.files = row ? count.Int(0) : 0;
   }
   // Blobs move to the trash while we hold the write lock, so no ingest can commit a row for
   // one meanwhile (IngestFile re-checks its blob inside its own write transaction). A crash
@@ -261,8 +265,6 @@ Result<PurgeReport> SqliteSpool::Purge(Timestamp cutoff, const Actor& actor) {
     // Best effort: a leftover is only wasted space, emptied by the next Open.
     if (blobs_->EmptyTrash(sha).ok()) ++report.blobs;
   }
-  SPOOL_RETURN_IF_ERROR(db_->Exec("DROP TABLE IF EXISTS temp.purge_messages; "
-                                  "DROP TABLE IF EXISTS temp.purge_files"));
   return report;
 }
 
