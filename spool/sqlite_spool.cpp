@@ -71,6 +71,9 @@ Result<std::unique_ptr<SqliteSpool>> SqliteSpool::Open(SqliteSpoolOptions option
   }
   SPOOL_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
   SPOOL_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  if (options.max_pages > 0) {
+    SPOOL_RETURN_IF_ERROR(db->Exec("PRAGMA max_page_count=" + std::to_string(options.max_pages)));
+  }
   SPOOL_RETURN_IF_ERROR(Migrate(*db));
   std::unique_ptr<SqliteSpool> spool(new SqliteSpool(std::move(options), std::move(db)));
   SPOOL_RETURN_IF_ERROR(spool->blobs_->Init());

@@ -33,6 +33,7 @@ struct SqliteSpoolOptions {
   PolicyBook policies;
   int busy_timeout_ms = 5000;
   std::string vfs;             // SQLite VFS name; empty: the default
+  int64_t max_pages = 0;       // cap on the database size in pages (kNoSpace past it); 0: none
   std::optional<uint64_t> seed;  // for jitter and lease tokens; nullopt: random
 };
 
