@@ -217,22 +217,29 @@ ReadStatus SegmentReader::ReadInside() {
       break;
     }
     if (end_ - begin_ > options_.max_segment_bytes) {
-      Error e = FileError("segment at offset " + std::to_string(offset_of(begin_)) +
-                              " is longer than " + std::to_string(options_.max_segment_bytes) +
-                              " bytes without a terminator",
-                          offset_of(begin_));
-      e.layer = Layer::kInterchange;
-      e.ta1_code = "024";
-      inside_ = false;
-      resync_ = true;
-      begin_ = end_;
-      return Fail(std::move(e));
+      scan = end_;
+      break;  // too long: reported below
     }
     size_t rel = scan - begin_;
     const size_t scanned = end_ - begin_;
     st = Fill(scanned + options_.chunk_bytes);
     if (!st.ok()) return Fail(st.error());
     scan = begin_ + std::max(rel, scanned);
+  }
+  if (scan - begin_ > options_.max_segment_bytes) {
+    // Too long whether or not its terminator is already buffered, so the verdict (and the
+    // resync point) does not depend on the chunk size.
+    Error e = FileError("segment at offset " + std::to_string(offset_of(begin_)) +
+                            " is longer than " + std::to_string(options_.max_segment_bytes) +
+                            " bytes",
+                        offset_of(begin_));
+    e.layer = Layer::kInterchange;
+    e.ta1_code = "024";
+    inside_ = false;
+    resync_ = true;
+    unterminated_ = false;
+    begin_ += options_.max_segment_bytes;
+    return Fail(std::move(e));
   }
   char* s = buf_.data() + begin_;
   char* q = buf_.data() + scan;
