@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace edi {
 namespace {
 
@@ -25,17 +29,30 @@ void Segment::Assign(std::string_view raw, uint64_t offset, const Delimiters* de
   fields_.clear();
   const char sep = delimiters->element;
   const char* p = raw.data();
-  const char* end = p + raw.size();
-  for (;;) {
-    const void* hit = std::memchr(p, sep, static_cast<size_t>(end - p));
-    if (hit == nullptr) {
-      fields_.emplace_back(p, static_cast<size_t>(end - p));
-      break;
+  const char* const end = p + raw.size();
+  const char* start = p;  // of the current field
+  // Segments are a few dozen bytes: one scan that records every separator beats a memchr call
+  // per element. Only whole 16-byte blocks inside `raw` are loaded; the tail goes byte-wise.
+#if defined(__SSE2__)
+  const __m128i vsep = _mm_set1_epi8(sep);
+  for (; end - p >= 16; p += 16) {
+    auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), vsep)));
+    while (mask != 0) {
+      const char* q = p + __builtin_ctz(mask);
+      fields_.emplace_back(start, static_cast<size_t>(q - start));
+      start = q + 1;
+      mask &= mask - 1;
     }
-    const char* q = static_cast<const char*>(hit);
-    fields_.emplace_back(p, static_cast<size_t>(q - p));
-    p = q + 1;
   }
+#endif
+  for (; p < end; ++p) {
+    if (*p == sep) {
+      fields_.emplace_back(start, static_cast<size_t>(p - start));
+      start = p + 1;
+    }
+  }
+  fields_.emplace_back(start, static_cast<size_t>(end - start));
 }
 
 std::string_view Segment::component(size_t i, size_t c) const {

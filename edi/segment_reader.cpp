@@ -4,12 +4,45 @@
 #include <cctype>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace edi {
 namespace {
 
 bool IsLineBreak(char c) { return c == '\n' || c == '\r'; }
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// The first `t` in [p, end), or nullptr. Sets *line_break when a CR or LF precedes it (or, when
+// there is no `t`, anywhere in the range): one pass finds the terminator and tells whether the
+// segment needs RemoveLineBreaks. Segments are short, so this beats a memchr call per question.
+const char* FindTerminator(const char* p, const char* end, char t, bool* line_break) {
+#if defined(__SSE2__)
+  const __m128i vt = _mm_set1_epi8(t);
+  const __m128i vn = _mm_set1_epi8('\n');
+  const __m128i vr = _mm_set1_epi8('\r');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto mt = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vt)));
+    const auto ml = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vr))));
+    if (mt != 0) {
+      const unsigned i = static_cast<unsigned>(__builtin_ctz(mt));
+      if ((ml & ((1u << i) - 1)) != 0) *line_break = true;
+      return p + i;
+    }
+    if (ml != 0) *line_break = true;
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    if (*p == t) return p;
+    if (IsLineBreak(*p)) *line_break = true;
+  }
+  return nullptr;
+}
 
 std::string Preview(const char* p, size_t n) {
   std::string out;
@@ -175,8 +208,10 @@ ReadStatus SegmentReader::ReadInside() {
       return ReadStatus::kEnd;
     }
   }
-  Status st = Fill(4);
-  if (!st.ok()) return Fail(st.error());
+  if (available() < 4 && !eof_) {
+    Status st = Fill(4);
+    if (!st.ok()) return Fail(st.error());
+  }
   {
     const char* p = buf_.data() + begin_;
     if (available() >= 4 && std::memcmp(p, "ISA", 3) == 0 && !IsAlnum(p[3])) {
@@ -187,9 +222,9 @@ ReadStatus SegmentReader::ReadInside() {
   }
   // Find the terminator, reading more as needed.
   size_t scan = begin_;
+  bool line_break = false;  // a CR or LF in [begin_, scan)
   for (;;) {
-    const char* hit = static_cast<const char*>(
-        std::memchr(buf_.data() + scan, term[0], end_ - scan));
+    const char* hit = FindTerminator(buf_.data() + scan, buf_.data() + end_, term[0], &line_break);
     if (hit != nullptr) {
       size_t pos = static_cast<size_t>(hit - buf_.data());
       if (term.size() == 1) {
@@ -198,7 +233,7 @@ ReadStatus SegmentReader::ReadInside() {
       }
       if (end_ - pos < term.size() && !eof_) {
         size_t rel = pos - begin_;
-        st = Fill(available() + term.size());
+        Status st = Fill(available() + term.size());
         if (!st.ok()) return Fail(st.error());
         scan = begin_ + rel;
         continue;
@@ -222,7 +257,7 @@ ReadStatus SegmentReader::ReadInside() {
     }
     size_t rel = scan - begin_;
     const size_t scanned = end_ - begin_;
-    st = Fill(scanned + options_.chunk_bytes);
+    Status st = Fill(scanned + options_.chunk_bytes);
     if (!st.ok()) return Fail(st.error());
     scan = begin_ + std::max(rel, scanned);
   }
@@ -246,10 +281,7 @@ ReadStatus SegmentReader::ReadInside() {
   const uint64_t at = offset_of(begin_);
   begin_ = unterminated_ ? end_ : scan + term.size();
   if (!delimiters_.terminator_is_line_break()) {
-    if (std::memchr(s, '\n', static_cast<size_t>(q - s)) != nullptr ||
-        std::memchr(s, '\r', static_cast<size_t>(q - s)) != nullptr) {
-      RemoveLineBreaks(s, &q);
-    }
+    if (line_break) RemoveLineBreaks(s, &q);
   } else if (q > s && q[-1] == '\r') {
     --q;  // CRLF when LF is the terminator
   }
