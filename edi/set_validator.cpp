@@ -112,6 +112,8 @@ void SetValidator::Push(const StructureNode* loop) {
 
 void SetValidator::ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position,
                                  uint64_t offset) {
+  // Children past the last mandatory one cannot be missing.
+  to = std::min(to, f.node->mandatory_end);
   for (size_t i = from; i < to && i < f.node->children.size(); ++i) {
     const StructureNode& c = f.node->children[i];
     if (c.mandatory && f.counts[i] == 0 && c.tag != "SE") {
@@ -130,6 +132,7 @@ std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) 
   const std::string_view tag = seg.tag();
   if (tag == "HL") CheckHierarchy(seg, position, "HL");
   if (schema_ == nullptr) return {};
+  const uint32_t key = detail::TagKey(tag);
   for (size_t d = depth_; d-- > 0;) {
     Frame& f = stack_[d];
     const auto& kids = f.node->children;
@@ -138,7 +141,7 @@ std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) 
     if (d > 0 && start == 0) start = 1;
     for (size_t i = start; i < kids.size(); ++i) {
       const StructureNode& c = kids[i];
-      if (c.tag != tag) continue;
+      if (c.key != key || (key == detail::kLongTagKey && c.tag != tag)) continue;
       // The segment belongs to this frame: deeper loops end here.
       for (size_t k = depth_; k-- > d + 1;) CloseFrame(stack_[k], position, seg.offset());
       depth_ = d + 1;
@@ -180,8 +183,10 @@ std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) 
 }
 
 void SetValidator::End(const Segment* se, uint32_t position) {
-  if (schema_ == nullptr) return;
-  const uint64_t offset = se != nullptr ? se->offset() : 0;
+  // A set cut off before its SE is rejected for that (AK502 2); listing every mandatory
+  // segment it never reached would only bury the real problem.
+  if (schema_ == nullptr || se == nullptr) return;
+  const uint64_t offset = se->offset();
   for (size_t k = depth_; k-- > 1;) CloseFrame(stack_[k], position, offset);
   depth_ = std::min<size_t>(depth_, 1);
   if (depth_ == 1) CloseFrame(stack_[0], position, offset);

@@ -1,0 +1,225 @@
+// Schema validation of set bodies: every AK304 and AK403 code, loops, and the 856 HL tree.
+#include <gtest/gtest.h>
+
+#include "edi/schema.h"
+#include "tests/support/x12_text.h"
+
+namespace {
+
+using x12test::HasElementCode;
+using x12test::HasSegmentCode;
+using x12test::Interchange;
+
+// Wraps body segments (canonical text between ST and SE) into a 945 set with the right SE01.
+std::string Set(const std::string& id, const std::string& body) {
+  size_t n = 2;
+  for (char c : body) n += c == '~';
+  return "ST*" + id + "*0001~\n" + body + "SE*" + std::to_string(n) + "*0001~\n";
+}
+
+edi::SetResult Check945(const std::string& body) {
+  auto c = x12test::ValidateText(Interchange({Set("945", body)}));
+  EXPECT_EQ(c.sets.size(), 1u);
+  return c.sets.empty() ? edi::SetResult{} : c.sets[0];
+}
+
+const std::string kHead =
+    "W06*N*ORD1*20261120*SHP1~\nN1*ST*STORE*92*S12~\n";
+const std::string kLine = "LX*1~\nW12*CC*10*10**EA**SK*SKU1~\n";
+
+std::string Dump(const edi::SetResult& s) {
+  std::string out;
+  for (const auto& e : s.errors) out += e.Describe() + "\n";
+  return out;
+}
+
+TEST(SetSchema, MinimalValid945) {
+  edi::SetResult s = Check945(kHead + kLine);
+  EXPECT_EQ(s.status, 'A') << Dump(s);
+}
+
+TEST(SetSchema, MandatorySegmentMissingIsCode3) {
+  edi::SetResult s = Check945("N1*ST*STORE*92*S12~\n" + kLine);
+  EXPECT_EQ(s.status, 'R');
+  ASSERT_TRUE(HasSegmentCode(s, "3")) << Dump(s);
+  EXPECT_EQ(s.errors.at(0).segment, "W06");
+}
+
+TEST(SetSchema, MandatoryLoopMissingIsCode3) {
+  edi::SetResult s = Check945("W06*N*ORD1*20261120*SHP1~\n" + kLine);
+  ASSERT_TRUE(HasSegmentCode(s, "3")) << Dump(s);
+  EXPECT_EQ(s.errors.at(0).segment, "N1");
+}
+
+TEST(SetSchema, UnrecognizedSegmentIsCode1) {
+  edi::SetResult s = Check945(kHead + "ZZZ*1~\n" + kLine);
+  ASSERT_TRUE(HasSegmentCode(s, "1")) << Dump(s);
+  EXPECT_EQ(s.errors.at(0).segment_position, 4u);
+}
+
+TEST(SetSchema, SegmentOfAnotherSetIsCode6) {
+  edi::SetResult s = Check945(kHead + "BSN*00*X*20261120*1200~\n" + kLine);
+  EXPECT_TRUE(HasSegmentCode(s, "6")) << Dump(s);
+}
+
+TEST(SetSchema, SegmentOutOfOrderIsCode7) {
+  edi::SetResult s = Check945(kHead + kLine + "W10*01~\n");
+  EXPECT_TRUE(HasSegmentCode(s, "7")) << Dump(s);
+}
+
+TEST(SetSchema, SegmentOverMaximumUseIsCode5) {
+  std::string body = kHead;
+  for (int i = 0; i < 6; ++i) body += "G62*11*20261120~\n";  // G62 max use 5
+  edi::SetResult s = Check945(body + kLine);
+  EXPECT_TRUE(HasSegmentCode(s, "5")) << Dump(s);
+}
+
+TEST(SetSchema, LoopOverMaximumIsCode4) {
+  std::string body = "W06*N*ORD1*20261120*SHP1~\n";
+  for (int i = 0; i < 11; ++i) body += "N1*ST*STORE*92*S" + std::to_string(i) + "~\n";  // loop 0100 max 10
+  edi::SetResult s = Check945(body + kLine);
+  EXPECT_TRUE(HasSegmentCode(s, "4")) << Dump(s);
+}
+
+TEST(SetSchema, NestedLoopsRepeat) {
+  std::string body = kHead;
+  for (int lx = 1; lx <= 3; ++lx) {
+    body += "LX*" + std::to_string(lx) + "~\n";
+    for (int w = 1; w <= 2; ++w) body += "W12*CC*1*1**EA**SK*S" + std::to_string(lx * 10 + w) + "~\nN9*2I*T~\n";
+  }
+  body += "W03*6~\n";
+  edi::SetResult s = Check945(body);
+  EXPECT_EQ(s.status, 'A') << Dump(s);
+}
+
+struct ElementCase {
+  const char* name;
+  const char* replace;  // a W06 or W12 line with the error
+  const char* code;
+  int element;
+};
+
+class ElementErrors : public ::testing::TestWithParam<ElementCase> {};
+
+TEST_P(ElementErrors, CarryTheirAk403Code) {
+  const ElementCase& p = GetParam();
+  edi::SetResult s = Check945(std::string(p.replace) + "\nN1*ST*STORE*92*S12~\n" + kLine);
+  EXPECT_EQ(s.status, 'R');
+  ASSERT_TRUE(HasElementCode(s, p.code)) << Dump(s);
+  for (const auto& e : s.errors) {
+    if (e.element_code == p.code) {
+      EXPECT_EQ(e.element, p.element) << e.Describe();
+      EXPECT_EQ(e.segment_code, "8");
+      EXPECT_EQ(e.segment_position, 2u);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codes, ElementErrors,
+    ::testing::Values(ElementCase{"MandatoryMissing", "W06**ORD1*20261120*SHP1~", "1", 1},
+                      ElementCase{"TooLong", "W06*N*ORDER-NUMBER-THAT-IS-TOO-LONG*20261120~", "5", 2},
+                      ElementCase{"TooShort", "W06*N*ORD1*20261120*SHP1***LINK*123~", "4", 8},
+                      ElementCase{"InvalidCode", "W06*Q*ORD1*20261120*SHP1~", "7", 1},
+                      ElementCase{"InvalidDate", "W06*N*ORD1*20261331*SHP1~", "8", 3},
+                      ElementCase{"PlaceholderDate", "W06*N*ORD1*CCYYMMDD*SHP1~", "8", 3},
+                      ElementCase{"TooManyElements", "W06*N*ORD1*20261120*SHP1*********X~", "3", 13},
+                      ElementCase{"PairedMissing", "W06*N*ORD1*20261120*SHP1***LINK~", "2", 8},
+                      ElementCase{"InvalidCharacter", "W06*N*OR\x01D*20261120~", "6", 2}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(SetSchema, InvalidTimeIsCode9) {
+  edi::SetResult s = Check945(kHead + "G62*11*20261120*8*2561~\n" + kLine);
+  EXPECT_TRUE(HasElementCode(s, "9")) << Dump(s);
+}
+
+TEST(SetSchema, NumericTypesCountDigitsOnly) {
+  // R: sign and decimal point do not count toward the length; letters are invalid.
+  edi::SetResult ok = Check945(kHead + "LX*1~\nW12*CC*-12.5*12.5**EA**SK*SKU1~\n");
+  EXPECT_EQ(ok.status, 'A') << Dump(ok);
+  edi::SetResult bad = Check945(kHead + "LX*1~\nW12*CC*1O*10**EA**SK*SKU1~\n");
+  EXPECT_TRUE(HasElementCode(bad, "6")) << Dump(bad);
+}
+
+TEST(SetSchema, TrailingSeparatorsAreTolerated) {
+  edi::SetResult s = Check945("W06*N*ORD1*20261120*SHP1****~\nN1*ST*STORE*92*S12~\n" + kLine);
+  EXPECT_EQ(s.status, 'A') << Dump(s);
+}
+
+TEST(SetSchema, ComponentSeparatorInsideSimpleElementIsInvalidCharacter) {
+  edi::SetResult s = Check945("W06*N*ORD:1*20261120*SHP1~\nN1*ST*STORE*92*S12~\n" + kLine);
+  EXPECT_TRUE(HasElementCode(s, "6")) << Dump(s);
+}
+
+// ---- 856 hierarchy ----
+
+edi::SetResult Check856(const std::string& body) {
+  auto c = x12test::ValidateText(Interchange({Set("856", body)}, "SH"));
+  return c.sets.at(0);
+}
+
+TEST(Hierarchy, ParentMustBeAnEarlierHl) {
+  edi::SetResult s = Check856("BSN*00*ASN1*20261120*1200~\nHL*1**S~\nHL*2*9*O~\nHL*3*2*I~\n");
+  EXPECT_EQ(s.status, 'R');
+  bool found = false;
+  for (const auto& e : s.errors) found |= e.segment == "HL" && e.element == 2 && e.message.find("'9'") != std::string::npos;
+  EXPECT_TRUE(found) << Dump(s);
+}
+
+TEST(Hierarchy, DuplicateHlIdIsRejected) {
+  edi::SetResult s = Check856("BSN*00*ASN1*20261120*1200~\nHL*1**S~\nHL*2*1*O~\nHL*2*1*O~\n");
+  EXPECT_EQ(s.status, 'R') << Dump(s);
+}
+
+TEST(Hierarchy, MissingParentIdsAreNotedNotRejected) {
+  edi::SetResult s = Check856("BSN*00*ASN1*20261120*1200~\nHL*1**S~\nHL*2**O~\nHL*3**I~\nLIN**SK*A~\nSN1**1*EA~\n");
+  EXPECT_EQ(s.status, 'A') << Dump(s);
+  int notes = 0;
+  for (const auto& e : s.errors) notes += e.warning && e.segment == "HL";
+  EXPECT_EQ(notes, 2);
+}
+
+// ---- the embedded schemas ----
+
+TEST(Schemas, EverySetIsEmbeddedAndParses) {
+  const edi::SchemaRegistry& r = edi::SchemaRegistry::Builtin();
+  for (const char* id : {"940", "945", "856", "846", "944", "997"}) {
+    const edi::SetSchema* s = r.FindSet(id, "004010VICS");
+    ASSERT_NE(s, nullptr) << id;
+    EXPECT_EQ(s->root.children.front().tag, "ST");
+    EXPECT_EQ(s->root.children.back().tag, "SE");
+  }
+  EXPECT_NE(r.FindSet("997", "005010X231"), nullptr);
+  EXPECT_EQ(r.FindSet("945", "003060"), nullptr);
+  EXPECT_EQ(r.FunctionalIdFor("940"), "OW");
+  EXPECT_EQ(r.FunctionalIdFor("944"), "RE");
+}
+
+TEST(Schemas, ParseErrorsNameFileAndLine) {
+  auto bad = edi::SchemaRegistry::Load({{"009999/segments.x12s", "segment ST \"x\"\n  ST01 143 M ID 3/3\n  ST02 329 M QQ 4/9\n"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("009999/segments.x12s:3"), std::string::npos) << bad.error().message;
+  auto unknown = edi::SchemaRegistry::Load(
+      {{"009999/segments.x12s", "segment ST\n  ST01 143 M ID 3/3\nsegment SE\n  SE01 96 M N0 1/10\n"},
+       {"009999/123.x12s", "set 123 XX\nST M 1\nFOO M 1\nSE M 1\n"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("009999/123.x12s:3"), std::string::npos) << unknown.error().message;
+}
+
+TEST(Schemas, ANewSetIsANewFileNotNewCode) {
+  // A 943 defined purely as data validates like the built-in sets.
+  auto reg = edi::SchemaRegistry::Load(
+      {{"004010/segments.x12s",
+        "segment ST\n  ST01 143 M ID 3/3\n  ST02 329 M AN 4/9\nsegment SE\n  SE01 96 M N0 1/10\n  SE02 329 M AN 4/9\n"
+        "segment W06 \"x\"\n  W0601 514 M ID 1/1 \"Reporting Code\" F,N\n"},
+       {"004010/943.x12s", "set 943 AR \"Stock Transfer Shipment Advice\"\nST M 1\nW06 M 1\nSE M 1\n"}});
+  ASSERT_TRUE(reg.ok()) << reg.error().message;
+  edi::ValidationOptions o;
+  o.schemas = reg->get();
+  auto c = x12test::ValidateText(Interchange({"ST*943*0001~\nW06*Z~\nSE*3*0001~\n"}, "AR"), o);
+  ASSERT_EQ(c.sets.size(), 1u);
+  EXPECT_EQ(c.sets[0].status, 'R');
+  EXPECT_TRUE(HasElementCode(c.sets[0], "7"));
+}
+
+}  // namespace
