@@ -67,6 +67,16 @@ Error SchemaError(std::string_view file, size_t line, const std::string& message
   return FileError("schema " + std::string(file) + ":" + std::to_string(line) + ": " + message);
 }
 
+// Fills the fields derived from the parsed structure (tag keys, where mandatory children end).
+void Finalize(StructureNode& n) {
+  n.key = detail::TagKey(n.tag);
+  n.mandatory_end = 0;
+  for (size_t i = 0; i < n.children.size(); ++i) {
+    Finalize(n.children[i]);
+    if (n.children[i].mandatory) n.mandatory_end = i + 1;
+  }
+}
+
 void CollectTags(const StructureNode& n, std::set<std::string>* tags) {
   if (!n.tag.empty()) tags->insert(n.tag);
   for (const StructureNode& c : n.children) CollectTags(c, tags);
@@ -277,6 +287,7 @@ class SchemaParser {
     if (kids.empty() || kids.front().tag != "ST" || kids.back().tag != "SE") {
       return SchemaError(path, lineno, "a set must start with ST and end with SE");
     }
+    Finalize(schema->root);
     std::set<std::string> tags;
     CollectTags(schema->root, &tags);
     schema->tags.assign(tags.begin(), tags.end());

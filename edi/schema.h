@@ -58,6 +58,21 @@ struct SegmentDef {
 
 inline constexpr uint32_t kUnbounded = 0xFFFFFFFFu;
 
+namespace detail {
+// A segment tag of 1-3 bytes as one number (length and bytes), so the per-segment structure
+// search compares integers; longer tags (never valid) all map to kLongTagKey and need a
+// string comparison.
+inline constexpr uint32_t kLongTagKey = 0xFFFFFFFFu;
+inline uint32_t TagKey(std::string_view tag) {
+  if (tag.size() > 3) return kLongTagKey;
+  uint32_t key = static_cast<uint32_t>(tag.size()) << 24;
+  for (size_t i = 0; i < tag.size(); ++i) {
+    key |= static_cast<uint32_t>(static_cast<unsigned char>(tag[i])) << (16 - 8 * i);
+  }
+  return key;
+}
+}  // namespace detail
+
 // One position in a set's structure: a segment, or a loop whose children follow.
 struct StructureNode {
   bool is_loop = false;
@@ -67,6 +82,8 @@ struct StructureNode {
   uint32_t max_use = 1;
   const SegmentDef* segment = nullptr;  // segments, and a loop's trigger
   std::vector<StructureNode> children;  // loops only; children[0] is the trigger
+  uint32_t key = 0;           // detail::TagKey(tag)
+  size_t mandatory_end = 0;   // loops: 1 + the index of the last mandatory child, 0 if none
 };
 
 struct SetSchema {

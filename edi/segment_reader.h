@@ -51,6 +51,7 @@ class SegmentReader {
   bool saw_isa() const { return saw_isa_; }
   // Tolerated deviations since the last call.
   std::vector<Notice> TakeNotices();
+  bool has_notices() const { return !notices_.empty(); }
 
  private:
   // Ensures at least `n` unread bytes are buffered (fewer only at end of input).

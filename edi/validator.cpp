@@ -103,6 +103,7 @@ class FileValidator {
     }
   }
   void TakeNotices() {
+    if (!reader_.has_notices()) return;  // the common case, checked for every segment
     for (edi::Notice& n : reader_.TakeNotices()) Notice(n.offset, std::move(n.message));
   }
   void InterchangeError(std::string code, uint64_t offset, std::string segment, int element,
@@ -537,8 +538,10 @@ class FileValidator {
                "transaction set " + set_.info.control + " is larger than " +
                    std::to_string(options_.max_set_bytes) + " bytes, the configured cap");
     }
-    std::string_view loop = sets_.OnSegment(seg, position_);
-    if (!set_too_large_) sink_.OnSetSegment(seg, SegmentContext{position_, loop});
+    const SetValidator::Placement where = sets_.OnSegment(seg, position_);
+    if (!set_too_large_) {
+      sink_.OnSetSegment(seg, SegmentContext{position_, where.loop_id, where.depth, where.starts_loop});
+    }
   }
 
   ValidationSink& sink_;
