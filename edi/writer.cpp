@@ -42,6 +42,12 @@ void SegmentWriter::Check(std::string_view tag, size_t index, std::string_view v
       return;
     }
   }
+  // A multi-byte terminator ("…" for 0x85) is not caught byte by byte above.
+  const std::string& t = delimiters_.terminator;
+  if (t.size() > 1 && value.find(t) != std::string_view::npos) {
+    status_ = WriteError(std::string(tag) + (index < 10 ? "0" : "") + std::to_string(index) +
+                         " value '" + std::string(value) + "' contains the segment terminator");
+  }
 }
 
 void SegmentWriter::Write(std::string_view tag, std::initializer_list<std::string_view> elements) {
@@ -131,8 +137,22 @@ Result<std::string> FormatIsa(const InterchangeHeader& h, const Delimiters& d) {
   if (h.date.size() != 6 || h.time.size() != 4 || h.version.size() != 5) {
     return WriteError("ISA09 is YYMMDD, ISA10 HHMM and ISA12 five digits");
   }
+  if (h.authorization_qualifier.size() != 2 || h.security_qualifier.size() != 2 ||
+      h.authorization.size() > 10 || h.security.size() > 10) {
+    return WriteError("ISA01/ISA03 are 2 characters, ISA02/ISA04 at most 10");
+  }
   if (h.control > 999999999ULL) return WriteError("ISA13 is at most 9 digits");
   if (d.component == 0) return WriteError("an outbound interchange needs a component separator");
+  for (const std::string* f : {&h.authorization_qualifier, &h.authorization, &h.security_qualifier,
+                               &h.security, &h.sender_qualifier, &h.sender_id, &h.receiver_qualifier,
+                               &h.receiver_id, &h.date, &h.time, &h.version}) {
+    for (char c : *f) {
+      if (c == d.element || c == d.component || (d.repetition != 0 && c == d.repetition) ||
+          d.terminator.find(c) != std::string::npos) {
+        return WriteError("ISA value '" + *f + "' contains the delimiter '" + std::string(1, c) + "'");
+      }
+    }
+  }
   const char e = d.element;
   std::string isa = "ISA";
   auto add = [&](std::string_view v) {
