@@ -128,10 +128,10 @@ void SetValidator::CloseFrame(Frame& f, uint32_t position, uint64_t offset) {
   ReportMissing(f, f.pos + 1, f.node->children.size(), position, offset);
 }
 
-std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) {
+SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t position) {
   const std::string_view tag = seg.tag();
   if (tag == "HL") CheckHierarchy(seg, position, "HL");
-  if (schema_ == nullptr) return {};
+  if (schema_ == nullptr) return Placement{};
   const uint32_t key = detail::TagKey(tag);
   for (size_t d = depth_; d-- > 0;) {
     Frame& f = stack_[d];
@@ -157,7 +157,7 @@ std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) 
         Push(&c);
         stack_[depth_ - 1].counts[0] = 1;
         if (c.segment != nullptr) CheckElements(*c.segment, seg, position, c.loop_id);
-        return c.loop_id;
+        return Placement{c.loop_id, static_cast<uint16_t>(depth_ - 1), true};
       }
       if (f.counts[i] > c.max_use) {
         AddSegmentError(&seg, std::string(tag), position, 0, "5", f.node->loop_id,
@@ -165,7 +165,7 @@ std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) 
                             std::to_string(c.max_use));
       }
       if (c.segment != nullptr) CheckElements(*c.segment, seg, position, f.node->loop_id);
-      return f.node->loop_id;
+      return Placement{f.node->loop_id, static_cast<uint16_t>(depth_ - 1), false};
     }
   }
   // Not reachable from here.
@@ -179,7 +179,9 @@ std::string_view SetValidator::OnSegment(const Segment& seg, uint32_t position) 
     AddSegmentError(&seg, t, position, 0, "6", "",
                     "segment " + t + " is not defined in transaction set " + schema_->id);
   }
-  return {};
+  // Unplaced: it stays in the current loop for consumers (the set is rejected anyway).
+  return Placement{depth_ > 0 ? stack_[depth_ - 1].node->loop_id : std::string_view(),
+                   static_cast<uint16_t>(depth_ > 0 ? depth_ - 1 : 0), false};
 }
 
 void SetValidator::End(const Segment* se, uint32_t position) {

@@ -27,9 +27,14 @@ class SetValidator {
   // Starts a set; `schema` may be null (no schema for this set and version: only the
   // envelope is checked).
   void Begin(const SetSchema* schema);
-  // Checks a body segment (between ST and SE). `position` counts from ST = 1. Returns the
-  // id of the loop the segment landed in ("" at the heading level or when unplaced).
-  std::string_view OnSegment(const Segment& segment, uint32_t position);
+  // Where a segment landed in the set's structure.
+  struct Placement {
+    std::string_view loop_id;  // innermost loop, "" at the heading level or when unplaced
+    uint16_t depth = 0;        // loop nesting depth, 0 at the heading level
+    bool starts_loop = false;  // the segment is the trigger of a new loop iteration
+  };
+  // Checks a body segment (between ST and SE). `position` counts from ST = 1.
+  Placement OnSegment(const Segment& segment, uint32_t position);
   // Ends the set at SE (position of SE); reports mandatory segments never seen.
   void End(const Segment* se, uint32_t position);
 

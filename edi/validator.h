@@ -88,6 +88,8 @@ struct InterchangeResult {
 struct SegmentContext {
   uint32_t position = 0;     // in the set, ST = 1
   std::string_view loop_id;  // the schema loop the segment landed in, "" at the heading
+  uint16_t depth = 0;        // loop nesting depth (0: heading/summary level)
+  bool starts_loop = false;  // the segment triggers a new iteration of loop_id
 };
 
 class ValidationSink {
