@@ -109,17 +109,6 @@ std::optional<ReplayMode> ParseReplayMode(std::string_view name) {
   return std::nullopt;
 }
 
-bool BelongsTo(Direction direction, MessageState state) {
-  if (state == M::kDead) return true;
-  const bool inbound = state == M::kReceived || state == M::kParsed || state == M::kMapped ||
-                       state == M::kDelivering || state == M::kDelivered ||
-                       state == M::kRetryWait || state == M::kQuarantined ||
-                       state == M::kDuplicate;
-  // Outbound business duplicates are recorded as kDuplicate too.
-  if (state == M::kDuplicate) return true;
-  return direction == Direction::kInbound ? inbound : !inbound;
-}
-
 bool IsLegalTransition(Direction direction, MessageState from, MessageState to) {
   if (direction == Direction::kInbound) {
     for (const Edge& e : kInbound) {

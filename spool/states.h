@@ -50,9 +50,6 @@ std::optional<FileState> ParseFileState(std::string_view name);
 std::optional<MessageState> ParseMessageState(std::string_view name);
 std::optional<ReplayMode> ParseReplayMode(std::string_view name);
 
-// True when `state` belongs to `direction`'s machine.
-bool BelongsTo(Direction direction, MessageState state);
-
 // The daemon's forward steps.
 bool IsLegalTransition(Direction direction, MessageState from, MessageState to);
 bool IsLegalTransition(FileState from, FileState to);
