@@ -278,8 +278,24 @@ size_t Utf8SequenceLength(std::string_view data, size_t pos) {
   return n;
 }
 
+// "ISA", or the tag broken by a wrapped file's line break ("IS\r\nA").
+static bool StartsWithIsaTag(std::string_view data) {
+  const char* tag = "ISA";
+  size_t k = 0;
+  for (size_t i = 0; i < data.size() && k < 3; ++i) {
+    if (IsLineBreak(data[i]) && k > 0) {
+      continue;
+    } else if (data[i] == tag[k]) {
+      ++k;
+    } else {
+      return false;
+    }
+  }
+  return k == 3;
+}
+
 Result<IsaLayout> DetectIsa(std::string_view data) {
-  if (data.size() < 4 || data.substr(0, 3) != "ISA") {
+  if (data.size() < 4 || !StartsWithIsaTag(data)) {
     return IsaError("022", 0, "the interchange does not start with ISA");
   }
   const size_t first_break = data.find_first_of("\r\n");

@@ -44,6 +44,19 @@ const char* FindTerminator(const char* p, const char* end, char t, bool* line_br
   return nullptr;
 }
 
+// In a wrapped file (`wrapped`: the previous interchange was) a line break may fall inside
+// the next "ISA" tag: "I\r\nSA" or "IS\nA". DetectIsa() reads such an ISA.
+bool SplitIsaTag(const char* p, size_t n, bool wrapped) {
+  if (!wrapped || n < 4 || p[0] != 'I') return false;
+  size_t i = 1;
+  for (char want : {'S', 'A'}) {
+    while (i < n && IsLineBreak(p[i])) ++i;
+    if (i >= n || p[i] != want) return false;
+    ++i;
+  }
+  return true;
+}
+
 std::string Preview(const char* p, size_t n) {
   std::string out;
   for (size_t i = 0; i < n && i < 24; ++i) {
@@ -158,7 +171,7 @@ ReadStatus SegmentReader::ReadOutside() {
     const char* p = buf_.data() + begin_;
     const size_t n = available();
     const uint64_t at = offset_of(begin_);
-    if (n < 3 || std::memcmp(p, "ISA", 3) != 0) {
+    if (n < 3 || (std::memcmp(p, "ISA", 3) != 0 && !SplitIsaTag(p, n, layout_.wrapped))) {
       Error e = FileError(saw_isa_ ? "unexpected data after IEA: '" + Preview(p, n) + "'"
                                    : "not X12: no ISA segment; the input starts with '" +
                                          Preview(p, n) + "'",
@@ -179,7 +192,14 @@ ReadStatus SegmentReader::ReadOutside() {
       begin_ += 3;
       return Fail(std::move(e));
     }
+    // Wrapping is a property of the file: a later ISA may hold no line break, and its
+    // interchange may be too short to show the fixed line width on its own.
+    const bool file_wrapped = saw_isa_ && layout_.wrapped;
     layout_ = std::move(layout.value());
+    if (file_wrapped && !layout_.wrapped && !layout_.delimiters.terminator_is_line_break()) {
+      layout_.wrapped = true;
+      layout_.notices.push_back("the file is wrapped at a fixed column: line breaks are removed");
+    }
     delimiters_ = layout_.delimiters;
     for (std::string& m : layout_.notices) AddNotice(at, m);
     char* s = buf_.data() + begin_;
