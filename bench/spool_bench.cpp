@@ -79,7 +79,10 @@ void BM_IngestFile(benchmark::State& state) {
   for (auto _ : state) {
     const std::string bytes = body + std::to_string(i++);
     spool::StringSource src(bytes);
-    if (!b.sp->IngestFile({"bench", {"/in/f"}, spool::Actor::Daemon()}, src).ok()) std::abort();
+    spool::IngestRequest req;
+    req.partner = "bench";
+    req.origin.remote_path = "/in/f";
+    if (!b.sp->IngestFile(req, src).ok()) std::abort();
   }
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * state.range(0));

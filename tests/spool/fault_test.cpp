@@ -19,7 +19,11 @@ class FaultTest : public SpoolTest {
     req.partner = "acme";
     return spool_->IngestFile(req, src);
   }
-  int64_t CountFiles() { return static_cast<int64_t>(Must(spool_->List({ItemKind::kFile})).size()); }
+  int64_t CountFiles() {
+    ListFilter f;
+    f.kind = ItemKind::kFile;
+    return static_cast<int64_t>(Must(spool_->List(f)).size());
+  }
 };
 
 TEST_F(FaultTest, EveryFailingFilesystemStepOfAnIngestIsCleanAndRetryable) {

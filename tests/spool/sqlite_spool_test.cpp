@@ -265,7 +265,9 @@ TEST_F(SpoolTest, InboundLifecycleIsAuditedStepByStep) {
   const char* states[] = {"received", "parsed", "mapped", "delivering", "delivered"};
   for (std::size_t i = 0; i < history.size(); ++i) {
     EXPECT_EQ(history[i].to_state, states[i]);
-    if (i > 0) EXPECT_EQ(history[i].from_state, states[i - 1]);
+    if (i > 0) {
+      EXPECT_EQ(history[i].from_state, states[i - 1]);
+    }
   }
 }
 
