@@ -14,6 +14,9 @@ constexpr std::string_view kUsage =
     "  validate [--json] FILE...          check X12 files and report per interchange, group and set\n"
     "  ack [--out DIR] [--sender Q:ID] FILE  print the 997s and TA1s edigate would send for FILE\n"
     "  spool ...                          inspect and operate the spool (edigate spool --help)\n"
+    "  map --partner P [--explain] FILE   canonical events (JSON Lines) for each accepted set\n"
+    "  render --partner P ORDER.json      the 940 interchange for a fulfillment order\n"
+    "  mapping test DIR                   run the golden tests of mappings\n"
     "\n"
     "exit codes: 0 ok, 1 input invalid or rejected, 2 usage or environment error\n";
 
@@ -35,6 +38,12 @@ int main(int argc, char** argv) {
     rc = gateway::RunAckCommand(args, io);
   } else if (command == "spool") {
     rc = gateway::RunSpoolCommand(args, io);
+  } else if (command == "map") {
+    rc = gateway::RunMapCommand(args, io);
+  } else if (command == "render") {
+    rc = gateway::RunRenderCommand(args, io);
+  } else if (command == "mapping") {
+    rc = gateway::RunMappingCommand(args, io);
   } else if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
     rc = gateway::kExitOk;

@@ -23,5 +23,9 @@ using CommandArgs = std::vector<std::string>;
 int RunValidateCommand(const CommandArgs& args, CommandIo io);
 int RunAckCommand(const CommandArgs& args, CommandIo io);
 int RunSpoolCommand(const CommandArgs& args, CommandIo io);
+// Mapping (issue 4): file -> canonical events, order -> 940, golden tests of mappings.
+int RunMapCommand(const CommandArgs& args, CommandIo io);
+int RunRenderCommand(const CommandArgs& args, CommandIo io);
+int RunMappingCommand(const CommandArgs& args, CommandIo io);
 
 }  // namespace gateway

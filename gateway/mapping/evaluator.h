@@ -1,0 +1,321 @@
+// The rule evaluator shared by the X12, XML and JSON (outbound) mappers: it walks a compiled
+// Rule tree over a source and writes canonical JSON (inbound) or element values (outbound).
+// A Source provides, for its context type Ctx:
+//   bool Scalar(int source, const Ctx&, std::string* out)   the first value, false if absent
+//   template <class F> size_t Each(int source, const Ctx&, F f) f(const Ctx& item) per match
+//   int Index(const Ctx&)                                    1-based index in the innermost each
+//   std::string Describe(int source, const Ctx&)             where, for messages
+// Errors are collected (every problem of a message is reported, not only the first) with the
+// mapping file and line, the output field and the source position.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gateway/canonical/json_text.h"
+#include "gateway/mapping/decimal.h"
+#include "gateway/mapping/mapping.h"
+#include "gateway/mapping/transforms.h"
+
+namespace gateway::mapping {
+
+template <class Src>
+class Evaluator {
+ public:
+  using Ctx = typename Src::Ctx;
+
+  Evaluator(const Mapping& m, Src& src, std::vector<std::string>* errors, std::string* explain)
+      : m_(m), src_(src), errors_(errors), explain_(explain) {
+    key_parts_.resize(m.key_fields.size());
+  }
+
+  const std::vector<std::string>& key_parts() const { return key_parts_; }
+
+  // Appends the JSON object of `r` (an object rule).
+  void Object(const Rule& r, const Ctx& ctx, std::string& out, std::string_view name) {
+    Push(name, -1);
+    WriteObject(r, ctx, out);
+    Pop();
+  }
+
+  // Evaluates a value rule; true with *out set when it yields a value.
+  bool Value(const Rule& r, const Ctx& ctx, std::string* out) {
+    if (r.when && !Test(*r.when, ctx)) return false;
+    bool present = Raw(r, ctx, out);
+    if (present && r.trim) TrimSpaces(*out);
+    if (present && out->empty()) present = false;
+    if (present && r.upper) ToUpper(*out);
+    if (present && (r.has_map || r.table >= 0)) present = Lookup(r, ctx, out);
+    if (present) {
+      std::string why;
+      if (!ConvertValue(r.type, r.implied_decimals, m_.outbound, *out, &why)) {
+        Fail(r, ctx, why);
+        present = false;
+      }
+    }
+    if (!present && r.default_value) {
+      *out = *r.default_value;
+      present = true;
+    }
+    if (!present && r.required) Fail(r, ctx, "required value missing");
+    return present;
+  }
+
+  bool Test(const Condition& c, const Ctx& ctx) {
+    std::string v;
+    const bool present = src_.Scalar(c.source, ctx, &v) && !v.empty();
+    switch (c.op) {
+      case Condition::Op::kExists: return present;
+      case Condition::Op::kMissing: return !present;
+      case Condition::Op::kEq:
+      case Condition::Op::kIn:
+        return present && std::find(c.values.begin(), c.values.end(), v) != c.values.end();
+      case Condition::Op::kNe:
+      case Condition::Op::kNotIn:
+        return !present || std::find(c.values.begin(), c.values.end(), v) == c.values.end();
+    }
+    return false;
+  }
+
+  // "data.lines[1].sku" for messages.
+  std::string FieldPath() const {
+    std::string p;
+    for (const auto& [name, index] : path_) {
+      if (index >= 0) {
+        p += "[" + std::to_string(index) + "]";
+      } else {
+        if (!p.empty() && !name.empty()) p += '.';
+        p += name;
+      }
+    }
+    return p;
+  }
+
+  void Fail(const Rule& r, const Ctx& ctx, const std::string& what) {
+    std::string msg = Where(m_, r.line) + ": " + FieldPath() + ": " + what;
+    if (r.source >= 0) {
+      msg += " (" + src_.Describe(r.source, ctx) + ")";
+    } else {
+      msg += " (" + src_.Describe(-1, ctx) + ")";
+    }
+    errors_->push_back(std::move(msg));
+  }
+
+  void Push(std::string_view name, int index) { path_.emplace_back(name, index); }
+  void Pop() { path_.pop_back(); }
+
+ private:
+  bool Raw(const Rule& r, const Ctx& ctx, std::string* out) {
+    switch (r.combine) {
+      case Rule::Combine::kNone:
+        if (r.constant) {
+          *out = *r.constant;
+          return true;
+        }
+        if (r.source >= 0) return src_.Scalar(r.source, ctx, out);
+        return false;
+      case Rule::Combine::kConcat: {
+        out->clear();
+        bool any = false;
+        std::string part;
+        for (const Rule& p : r.parts) {
+          if (!Value(p, ctx, &part)) continue;
+          if (any) *out += r.separator;
+          *out += part;
+          any = true;
+        }
+        return any;
+      }
+      case Rule::Combine::kFirst:
+        for (const Rule& p : r.parts) {
+          if (Value(p, ctx, out)) return true;
+        }
+        return false;
+      case Rule::Combine::kDifference: {
+        std::string a, b;
+        if (!Value(r.parts[0], ctx, &a) || !Value(r.parts[1], ctx, &b)) return false;
+        auto d = DecimalSubtract(a, b);
+        if (!d) {
+          Fail(r, ctx, "difference of '" + a + "' and '" + b + "': not numbers");
+          return false;
+        }
+        *out = std::move(*d);
+        return true;
+      }
+      case Rule::Combine::kSum: {
+        std::string total = "0", v;
+        bool ok = true;
+        src_.Each(r.sum_each, ctx, [&](const Ctx& item) {
+          if (!Value(r.parts[0], item, &v)) return;
+          auto s = DecimalAdd(total, v);
+          if (!s) {
+            ok = false;
+            return;
+          }
+          total = std::move(*s);
+        });
+        if (!ok) {
+          Fail(r, ctx, "sum over values that are not numbers");
+          return false;
+        }
+        *out = std::move(total);
+        return true;
+      }
+      case Rule::Combine::kIndex:
+        *out = std::to_string(src_.Index(ctx));
+        return true;
+    }
+    return false;
+  }
+
+  bool Lookup(const Rule& r, const Ctx& ctx, std::string* v) {
+    const std::string* hit = nullptr;
+    std::string table_name;
+    if (r.has_map) {
+      for (const auto& [k, mapped] : r.map) {
+        if (k == *v) hit = &mapped;
+      }
+      table_name = "the rule's map";
+    } else {
+      const partners::CodeTable& t = m_.tables[static_cast<size_t>(r.table)];
+      hit = r.reverse_lookup ? t.FindReverse(*v) : t.Find(*v);
+      table_name = "code table '" + t.name + "' of " + m_.profile_file;
+    }
+    if (hit != nullptr) {
+      *v = *hit;
+      return true;
+    }
+    switch (r.on_missing) {
+      case Rule::OnMissing::kKeep: return true;
+      case Rule::OnMissing::kOmit: return false;
+      case Rule::OnMissing::kError: break;
+    }
+    Fail(r, ctx, "code '" + *v + "' is not in " + table_name);
+    return false;
+  }
+
+  void Key(std::string& out, std::string_view name) {
+    out.push_back('"');
+    out.append(name);
+    out += "\":";
+  }
+
+  void Explain(const Rule& r, const Ctx& ctx, const std::string& value) {
+    *explain_ += "  " + FieldPath() + " = " + value + "  <- " + Where(m_, r.line);
+    if (r.source >= 0) *explain_ += " " + m_.source_texts[static_cast<size_t>(r.source)];
+    *explain_ += " (" + src_.Describe(r.source, ctx) + ")\n";
+  }
+
+  // Writes `"name":value` after a comma when needed; returns true when something was written.
+  bool WriteField(const Rule& r, const Ctx& ctx, std::string& out, bool first) {
+    const size_t mark = out.size();
+    if (!first) out.push_back(',');
+    Push(r.name, -1);
+    bool wrote = false;
+    switch (r.kind) {
+      case Rule::Kind::kValue: {
+        std::string v;
+        if (Value(r, ctx, &v)) {
+          Key(out, r.name);
+          if (r.type == ValueType::kInteger || r.type == ValueType::kBoolean) {
+            out += v;
+          } else {
+            canonical::AppendJsonString(out, v);
+          }
+          if (r.key_slot >= 0) key_parts_[static_cast<size_t>(r.key_slot)] = v;
+          if (explain_ != nullptr) Explain(r, ctx, v);
+          wrote = true;
+        }
+        break;
+      }
+      case Rule::Kind::kObject: {
+        if (r.when && !Test(*r.when, ctx)) break;
+        Key(out, r.name);
+        const size_t body = out.size();
+        WriteObject(r, ctx, out);
+        if (out.size() - body == 2) {  // "{}": nothing inside
+          if (r.required) Fail(r, ctx, "required object has no fields");
+          break;
+        }
+        wrote = true;
+        break;
+      }
+      case Rule::Kind::kArray:
+      case Rule::Kind::kCollect: {
+        if (r.when && !Test(*r.when, ctx)) break;
+        Key(out, r.name);
+        const size_t body = out.size();
+        WriteArray(r, ctx, out);
+        if (out.size() - body == 2 && r.required) Fail(r, ctx, "required list is empty");
+        wrote = true;
+        break;
+      }
+    }
+    Pop();
+    if (!wrote) out.resize(mark);
+    return wrote;
+  }
+
+  void WriteObject(const Rule& r, const Ctx& ctx, std::string& out) {
+    out.push_back('{');
+    bool first = true;
+    for (const Rule& f : r.fields) {
+      if (WriteField(f, ctx, out, first)) first = false;
+    }
+    out.push_back('}');
+  }
+
+  void WriteArray(const Rule& r, const Ctx& ctx, std::string& out) {
+    out.push_back('[');
+    int n = 0;
+    std::string v;
+    if (r.kind == Rule::Kind::kCollect) {
+      for (const Rule& p : r.parts) {
+        Push("", n);
+        if (Value(p, ctx, &v)) {
+          if (n++ > 0) out.push_back(',');
+          canonical::AppendJsonString(out, v);
+        }
+        Pop();
+      }
+    } else {
+      auto item_fn = [&](const Ctx& item) {
+        Push("", n);
+        if (!r.fields.empty()) {
+          if (n > 0) out.push_back(',');
+          WriteObject(r, item, out);
+          ++n;
+        } else if (Value(r.parts[0], item, &v)) {
+          if (n > 0) out.push_back(',');
+          if (r.parts[0].type == ValueType::kInteger) {
+            out += v;
+          } else {
+            canonical::AppendJsonString(out, v);
+          }
+          ++n;
+        }
+        Pop();
+      };
+      if (r.each_alternatives.empty()) {
+        src_.Each(r.each, ctx, item_fn);
+      } else {
+        for (int alt : r.each_alternatives) {
+          if (src_.Each(alt, ctx, item_fn) > 0) break;
+        }
+      }
+    }
+    out.push_back(']');
+  }
+
+  const Mapping& m_;
+  Src& src_;
+  std::vector<std::string>* errors_;
+  std::string* explain_;
+  std::vector<std::pair<std::string_view, int>> path_;
+  std::vector<std::string> key_parts_;
+};
+
+}  // namespace gateway::mapping

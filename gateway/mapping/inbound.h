@@ -1,0 +1,101 @@
+// Inbound mapping: X12 sets and XML documents to canonical events (CloudEvents, one JSON
+// line each). X12InboundMapper listens to edi::Validate: it buffers one set at a time in a
+// SetTree, maps it at its SE when the set is accepted, and holds the event until the group
+// and interchange verdicts (a group rejected at GE or an interchange rejected at IEA rejects
+// every set in it). XmlInboundMapper maps the documents of an XML file by XPath.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edi/validator.h"
+#include "gateway/canonical/cloudevent.h"
+#include "gateway/mapping/mapping.h"
+#include "gateway/mapping/set_tree.h"
+#include "gateway/partners/profile.h"
+
+namespace gateway::mapping {
+
+struct MappedMessage {
+  std::string type;             // canonical type
+  std::string idempotency_key;
+  std::string event;            // the CloudEvent, one line of JSON (no newline)
+  std::string explain;          // --explain: which rule produced each field
+  std::string what;             // "set 945 0001 (group 41, interchange 000004001)"
+};
+
+struct RejectedMessage {
+  std::string what;
+  std::vector<std::string> errors;
+};
+
+// Receives mapped and rejected messages, in file order.
+class InboundSink {
+ public:
+  virtual ~InboundSink() = default;
+  virtual void OnMapped(MappedMessage message) = 0;
+  virtual void OnRejected(RejectedMessage message) = 0;
+  virtual void OnWarning(const std::string& message) = 0;
+};
+
+struct InboundOptions {
+  const partners::PartnerProfile* profile = nullptr;
+  // Inbound mappings by transaction set id ("945") or XML document name.
+  std::map<std::string, std::shared_ptr<const Mapping>> mappings;
+  canonical::EdiSource source;  // file name and sha256; control numbers are filled per set
+  bool explain = false;
+};
+
+// Loads the inbound mappings a profile names.
+Result<std::map<std::string, std::shared_ptr<const Mapping>>> LoadInboundMappings(const partners::PartnerProfile& profile);
+
+class X12InboundMapper final : public edi::ValidationSink {
+ public:
+  X12InboundMapper(InboundOptions options, InboundSink& sink);
+  ~X12InboundMapper() override;
+
+  void OnInterchangeStart(const edi::InterchangeInfo& info) override;
+  void OnGroupStart(const edi::GroupInfo& info) override;
+  void OnSetStart(const edi::SetInfo& info) override;
+  void OnSetSegment(const edi::Segment& segment, const edi::SegmentContext& context) override;
+  void OnSetEnd(const edi::SetResult& set) override;
+  void OnGroupEnd(const edi::GroupResult& group) override;
+  void OnInterchangeEnd(const edi::InterchangeResult& ix) override;
+  void OnFileError(const edi::Error& error) override;
+
+  // Delivers anything still held (an interchange cut off before its IEA is reported as
+  // rejected by the validator's verdict; this only flushes).
+  void Finish();
+
+ private:
+  struct Pending {
+    bool rejected = false;
+    MappedMessage message;
+    RejectedMessage rejection;
+  };
+  std::string SetName() const;
+  void MapSet(const Mapping& mapping);
+  void RejectHeld(std::vector<Pending>& held, const std::string& why);
+
+  InboundOptions options_;
+  InboundSink& sink_;
+  edi::InterchangeInfo interchange_;
+  edi::GroupInfo group_;
+  edi::SetInfo set_;
+  const Mapping* mapping_ = nullptr;
+  std::set<std::string> warned_senders_;
+  SetTree tree_;
+  std::vector<Pending> group_held_;
+  std::vector<Pending> interchange_held_;
+  struct Scratch;
+  std::unique_ptr<Scratch> scratch_;
+};
+
+// Maps every document of an XML file (`bytes`) with the profile's XML mappings.
+void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSink& sink);
+
+}  // namespace gateway::mapping

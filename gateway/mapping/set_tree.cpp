@@ -1,0 +1,258 @@
+#include "gateway/mapping/set_tree.h"
+
+#include <algorithm>
+
+#include "edi/schema.h"
+
+namespace gateway::mapping {
+
+namespace {
+
+const uint32_t kHlKey = edi::detail::TagKey("HL");
+
+// Hierarchy order of HL03 level codes; a missing HL02 points at the most recent HL of a
+// lower rank.
+int LevelRank(std::string_view level) {
+  if (level.size() != 1) return 7;
+  switch (level[0]) {
+    case 'S': return 0;
+    case 'O': return 1;
+    case 'T': return 2;
+    case 'P': return 3;
+    case 'Q': return 4;
+    case 'I': return 5;
+    case 'F': return 6;
+    default: return 7;
+  }
+}
+
+}  // namespace
+
+int SetTree::NewInstance(int trigger, int parent) {
+  if (instance_count_ == instances_.size()) instances_.emplace_back();
+  Instance& in = instances_[instance_count_];
+  in.trigger = trigger;
+  in.parent = parent;
+  in.items.clear();
+  return static_cast<int>(instance_count_++);
+}
+
+void SetTree::Clear() {
+  arena_.clear();
+  records_.clear();
+  count_ = 0;
+  instance_count_ = 0;
+  stack_.clear();
+  hl_.clear();
+  stack_.push_back(NewInstance(-1, -1));
+}
+
+void SetTree::Add(const edi::Segment& segment, const edi::SegmentContext& context) {
+  if (stack_.empty()) Clear();
+  Record r;
+  r.begin = static_cast<uint32_t>(arena_.size());
+  r.size = static_cast<uint32_t>(segment.raw().size());
+  r.offset = segment.offset();
+  r.position = context.position;
+  r.key = edi::detail::TagKey(segment.tag());
+  arena_.append(segment.raw());
+  const int index = static_cast<int>(records_.size());
+  const size_t depth = context.depth;
+  int owner;
+  if (context.starts_loop && depth > 0) {
+    if (stack_.size() > depth) stack_.resize(depth);
+    const int parent = stack_.back();
+    owner = NewInstance(index, parent);
+    instances_[static_cast<size_t>(parent)].items.push_back(~owner);
+    stack_.push_back(owner);
+    if (r.key == kHlKey) hl_.push_back(owner);
+  } else {
+    if (stack_.size() > depth + 1) stack_.resize(depth + 1);
+    owner = stack_.back();
+  }
+  instances_[static_cast<size_t>(owner)].items.push_back(index);
+  r.instance = owner;
+  records_.push_back(r);
+  count_ = records_.size();
+}
+
+void SetTree::Finish(const edi::Delimiters* delimiters) {
+  if (segments_.size() < count_) segments_.resize(count_);
+  for (size_t i = 0; i < count_; ++i) {
+    const Record& r = records_[i];
+    segments_[i].Assign(std::string_view(arena_.data() + r.begin, r.size), r.offset, delimiters);
+  }
+  if (!hl_.empty()) ReparentHl();
+}
+
+void SetTree::ReparentHl() {
+  hl_ids_.clear();
+  std::vector<int> old_parents;
+  for (size_t k = 0; k < hl_.size(); ++k) {
+    const int h = hl_[k];
+    const edi::Segment& seg = segment(instances_[static_cast<size_t>(h)].trigger);
+    const std::string_view parent_id = seg.element(2);
+    int parent = -1;
+    if (!parent_id.empty()) {
+      auto it = hl_ids_.find(parent_id);
+      if (it != hl_ids_.end()) parent = it->second;
+    } else {
+      const int rank = LevelRank(seg.element(3));
+      if (rank > 0) {
+        for (size_t j = k; j-- > 0;) {
+          const edi::Segment& prev = segment(instances_[static_cast<size_t>(hl_[j])].trigger);
+          if (LevelRank(prev.element(3)) < rank) {
+            parent = hl_[j];
+            break;
+          }
+        }
+      }
+    }
+    hl_ids_.emplace(seg.element(1), h);
+    Instance& in = instances_[static_cast<size_t>(h)];
+    if (parent >= 0 && parent != in.parent) {
+      if (std::find(old_parents.begin(), old_parents.end(), in.parent) == old_parents.end()) {
+        old_parents.push_back(in.parent);
+      }
+      in.parent = parent;
+      instances_[static_cast<size_t>(parent)].items.push_back(~h);
+    }
+  }
+  for (int p : old_parents) {
+    auto& items = instances_[static_cast<size_t>(p)].items;
+    items.erase(std::remove_if(items.begin(), items.end(),
+                               [&](int it) { return it < 0 && instances_[static_cast<size_t>(~it)].parent != p; }),
+                items.end());
+  }
+}
+
+int SetTree::AnchorSegment(int instance) const {
+  const int t = instances_[static_cast<size_t>(instance)].trigger;
+  return t >= 0 ? t : 0;
+}
+
+bool SetTree::Conditions(const PathStep& step, int seg) const {
+  const edi::Segment& s = segment(seg);
+  for (const PathCondition& c : step.conditions) {
+    const std::string_view v = c.component > 0 ? s.component(static_cast<size_t>(c.element), static_cast<size_t>(c.component))
+                                               : s.element(static_cast<size_t>(c.element));
+    bool hit = std::find(c.values.begin(), c.values.end(), v) != c.values.end();
+    if (c.negate) hit = !hit;
+    if (!hit) return false;
+  }
+  return true;
+}
+
+bool SetTree::MatchItem(const X12Path& path, size_t i, int item, bool all, std::vector<Match>* out,
+                        Match* first) const {
+  const PathStep& st = path.steps[i];
+  const bool last = i + 1 == path.steps.size();
+  if (item >= 0) {
+    if (!last || records_[static_cast<size_t>(item)].key != st.key || !Conditions(st, item)) return false;
+    const Match m{-1, item};
+    if (all) {
+      out->push_back(m);
+    } else {
+      *first = m;
+    }
+    return true;
+  }
+  const int inst = ~item;
+  const int trig = instances_[static_cast<size_t>(inst)].trigger;
+  if (records_[static_cast<size_t>(trig)].key != st.key || !Conditions(st, trig)) return false;
+  if (last) {
+    const Match m{inst, trig};
+    if (all) {
+      out->push_back(m);
+    } else {
+      *first = m;
+    }
+    return true;
+  }
+  return Walk(path, i + 1, inst, all, out, first);
+}
+
+bool SetTree::Walk(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out,
+                   Match* first) const {
+  if (path.steps[i].descendant) return WalkDescendants(path, i, inst, all, out, first);
+  bool any = false;
+  for (int item : instances_[static_cast<size_t>(inst)].items) {
+    if (MatchItem(path, i, item, all, out, first)) {
+      any = true;
+      if (!all) return true;
+    }
+  }
+  return any;
+}
+
+bool SetTree::WalkDescendants(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out,
+                              Match* first) const {
+  bool any = false;
+  for (int item : instances_[static_cast<size_t>(inst)].items) {
+    if (MatchItem(path, i, item, all, out, first)) {
+      any = true;
+      if (!all) return true;
+    }
+    if (item < 0 && WalkDescendants(path, i, ~item, all, out, first)) {
+      any = true;
+      if (!all) return true;
+    }
+  }
+  return any;
+}
+
+bool SetTree::TryLevel(const X12Path& path, int seg, int inst, bool all, std::vector<Match>* out,
+                       Match* first) const {
+  if (seg >= 0) {
+    const PathStep& st = path.steps[0];
+    if (path.steps.size() != 1 || st.descendant || records_[static_cast<size_t>(seg)].key != st.key ||
+        !Conditions(st, seg)) {
+      return false;
+    }
+    const Match m{-1, seg};
+    if (all) {
+      out->push_back(m);
+    } else {
+      *first = m;
+    }
+    return true;
+  }
+  return Walk(path, 0, inst, all, out, first);
+}
+
+template <class F>
+bool SetTree::ForEachLevel(const X12Path& path, const Scope& scope, F&& try_level) const {
+  if (count_ == 0) return false;
+  // "**/..." searches below the current scope only: looking further up would find the
+  // descendants of an enclosing loop (another pack's items).
+  if (!path.absolute && path.steps[0].descendant) {
+    if (scope.segment >= 0 && try_level(scope.segment, -1)) return true;
+    return try_level(-1, scope.instance);
+  }
+  if (!path.absolute) {
+    for (const Scope* s = &scope; s != nullptr; s = s->outer) {
+      if (s->segment >= 0 && try_level(s->segment, -1)) return true;
+      for (int in = s->instance; in > kRoot; in = instances_[static_cast<size_t>(in)].parent) {
+        if (try_level(-1, in)) return true;
+      }
+    }
+  }
+  return try_level(-1, kRoot);
+}
+
+bool SetTree::Find(const X12Path& path, const Scope& scope, Match* out) const {
+  return ForEachLevel(path, scope, [&](int seg, int inst) { return TryLevel(path, seg, inst, false, nullptr, out); });
+}
+
+void SetTree::FindAll(const X12Path& path, const Scope& scope, std::vector<Match>* out) const {
+  ForEachLevel(path, scope, [&](int seg, int inst) { return TryLevel(path, seg, inst, true, out, nullptr); });
+}
+
+std::string_view SetTree::Value(const X12Path& path, const Match& m) const {
+  if (m.segment < 0 || path.element <= 0) return {};
+  const edi::Segment& s = segment(m.segment);
+  if (path.component > 0) return s.component(static_cast<size_t>(path.element), static_cast<size_t>(path.component));
+  return s.element(static_cast<size_t>(path.element));
+}
+
+}  // namespace gateway::mapping

@@ -1,0 +1,22 @@
+// Value transforms of the mapping language: type conversion (decimal, integer, date, time,
+// datetime) toward the canonical model (inbound: ISO 8601) or toward X12 (outbound:
+// CCYYMMDD, HHMM), trimming and case.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gateway/mapping/mapping.h"
+
+namespace gateway::mapping {
+
+// Converts `value` in place to `type`. Inbound: dates "20261119", "261119" or "2026-11-19"
+// -> "2026-11-19"; times "1432", "143205" -> "14:32", "14:32:05"; datetimes "20261119 1432",
+// "202611191432" or ISO -> "2026-11-19T14:32:00Z". Outbound: the X12 forms. Decimals are
+// normalised exactly; booleans (true/false, Y/N, 1/0) become true or false. Returns false (value untouched) when it does not parse; `why` says why.
+bool ConvertValue(ValueType type, int implied_decimals, bool outbound, std::string& value, std::string* why);
+
+void TrimSpaces(std::string& s);
+void ToUpper(std::string& s);
+
+}  // namespace gateway::mapping

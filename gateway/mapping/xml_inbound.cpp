@@ -1,0 +1,132 @@
+// XML -> canonical (inbound.h): each node selected by a mapping's `documents` XPath is one
+// document and becomes one event; field rules are XPath expressions relative to it.
+#include <pugixml.hpp>
+
+#include "gateway/mapping/evaluator.h"
+#include "gateway/mapping/inbound.h"
+#include "spool/idempotency_key.h"
+
+namespace gateway::mapping {
+
+namespace {
+
+class XmlSource {
+ public:
+  struct Ctx {
+    pugi::xml_node node;
+    int index = 0;
+  };
+
+  explicit XmlSource(const Mapping& m) : m_(m) {}
+
+  bool Scalar(int source, const Ctx& ctx, std::string* out) {
+    const pugi::xpath_query& q = *m_.xpaths[static_cast<size_t>(source)];
+    *out = q.evaluate_string(pugi::xpath_node(ctx.node));
+    return !out->empty();
+  }
+
+  template <class F>
+  size_t Each(int source, const Ctx& ctx, F&& f) {
+    const pugi::xpath_query& q = *m_.xpaths[static_cast<size_t>(source)];
+    if (q.return_type() != pugi::xpath_type_node_set) return 0;
+    const pugi::xpath_node_set nodes = q.evaluate_node_set(pugi::xpath_node(ctx.node));
+    int i = 0;
+    for (const pugi::xpath_node& n : nodes) {
+      Ctx item;
+      item.node = n.node();
+      item.index = ++i;
+      if (item.node) f(item);
+    }
+    return static_cast<size_t>(i);
+  }
+
+  int Index(const Ctx& ctx) const { return ctx.index; }
+
+  std::string Describe(int source, const Ctx& ctx) const {
+    std::string d;
+    if (source >= 0) d = m_.source_texts[static_cast<size_t>(source)] + " from ";
+    return d + "element " + ctx.node.path() + " (line " + std::to_string(Line(ctx.node)) + ")";
+  }
+
+  // pugixml reports offsets; lines are counted from the document text.
+  static void SetText(std::string_view text) { text_ = text; }
+  static int Line(const pugi::xml_node& n) {
+    const ptrdiff_t off = n.offset_debug();
+    if (off < 0 || static_cast<size_t>(off) > text_.size()) return 0;
+    int line = 1;
+    for (ptrdiff_t i = 0; i < off; ++i) line += text_[static_cast<size_t>(i)] == '\n';
+    return line;
+  }
+
+ private:
+  const Mapping& m_;
+  static thread_local std::string_view text_;
+};
+
+thread_local std::string_view XmlSource::text_;
+
+}  // namespace
+
+void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSink& sink) {
+  pugi::xml_document doc;
+  const pugi::xml_parse_result parsed = doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_auto);
+  if (!parsed) {
+    RejectedMessage r;
+    r.what = options.source.file + ": not well-formed XML";
+    r.errors.push_back("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
+    sink.OnRejected(std::move(r));
+    return;
+  }
+  XmlSource::SetText(bytes);
+  bool any = false;
+  for (const auto& [name, mapping] : options.mappings) {
+    if (mapping->format != Format::kXml) continue;
+    const pugi::xpath_query& docs = *mapping->xpaths[static_cast<size_t>(mapping->documents)];
+    const pugi::xpath_node_set nodes = docs.evaluate_node_set(doc);
+    int index = 0;
+    for (const pugi::xpath_node& n : nodes) {
+      if (!n.node()) continue;
+      any = true;
+      ++index;
+      const std::string what = options.source.file + " document " + std::to_string(index) + " (" + name + ", element " +
+                               n.node().path() + ")";
+      std::vector<std::string> errors;
+      std::string data, explain;
+      XmlSource src(*mapping);
+      Evaluator<XmlSource> ev(*mapping, src, &errors, options.explain ? &explain : nullptr);
+      XmlSource::Ctx root;
+      root.node = n.node();
+      root.index = index;
+      ev.Object(mapping->data, root, data, "data");
+      const std::vector<std::string>& parts = ev.key_parts();
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i].empty()) {
+          errors.push_back(Where(*mapping, mapping->data.line) + ": idempotency key field '" + mapping->key_fields[i] + "' is empty");
+        }
+      }
+      if (!errors.empty()) {
+        sink.OnRejected(RejectedMessage{what + ": not mapped (" + mapping->file + ")", std::move(errors)});
+        continue;
+      }
+      MappedMessage msg;
+      msg.type = mapping->type;
+      msg.idempotency_key = spool::MakeIdempotencyKey(options.profile->id, mapping->key_type, parts, {});
+      canonical::Envelope env;
+      env.partner = options.profile->id;
+      env.type = mapping->type;
+      env.idempotency_key = msg.idempotency_key;
+      env.source = &options.source;
+      canonical::AppendCloudEvent(msg.event, env, data);
+      msg.what = what;
+      if (options.explain) msg.explain = what + " -> " + mapping->type + " (" + mapping->file + ")\n" + explain;
+      sink.OnMapped(std::move(msg));
+    }
+  }
+  if (!any) {
+    sink.OnRejected(RejectedMessage{options.source.file + ": not mapped",
+                                    {"no XML mapping of partner " + options.profile->id + " selects a document in it (root element <" +
+                                     std::string(doc.document_element().name()) + ">)"}});
+  }
+}
+
+}  // namespace gateway::mapping
