@@ -14,13 +14,17 @@ int TwoDigits(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at
 
 // Characters X12 never allows inside data: control characters and the interchange's
 // own delimiters (there is no escape character in 004010/005010).
+// No early exit: values are short and valid, and a flag-accumulating loop vectorises.
 bool HasInvalidCharacter(std::string_view v, const Delimiters& d) {
+  // With no component separator, compare against a byte the loop has already rejected.
+  const auto comp = static_cast<unsigned char>(d.component != 0 ? d.component : 0x7f);
+  unsigned bad = 0;
   for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) return true;
-    if (d.component != 0 && ch == d.component) return true;
+    const auto c = static_cast<unsigned char>(ch);
+    bad |= static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c == 0x7f) |
+           static_cast<unsigned>(c == comp);
   }
-  return false;
+  return bad != 0;
 }
 
 }  // namespace

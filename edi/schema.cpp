@@ -85,6 +85,10 @@ void CollectTags(const StructureNode& n, std::set<std::string>* tags) {
 }  // namespace
 
 bool ElementDef::HasCode(std::string_view v) const {
+  // A value of 1-3 bytes can only equal a code of 1-3 bytes: one integer search.
+  if (codes_indexed && v.size() <= 3) {
+    return std::binary_search(code_keys.begin(), code_keys.end(), detail::TagKey(v));
+  }
   return std::binary_search(codes.begin(), codes.end(), v,
                             [](const auto& a, const auto& b) { return std::string_view(a) < std::string_view(b); });
 }
@@ -183,6 +187,11 @@ class SchemaParser {
         }
         std::sort(e.codes.begin(), e.codes.end());
       }
+      for (const std::string& c : e.codes) {
+        if (c.size() <= 3) e.code_keys.push_back(detail::TagKey(c));
+      }
+      std::sort(e.code_keys.begin(), e.code_keys.end());
+      e.codes_indexed = true;
       target->push_back(std::move(e));
     }
     (void)owner;
@@ -192,6 +201,10 @@ class SchemaParser {
   Status ResolveComposites(std::string_view version) {
     SchemaRegistry::Version& v = reg_->versions_[std::string(version)];
     for (auto& [tag, seg] : v.segments) {
+      seg->mandatory_end = 0;
+      for (size_t i = 0; i < seg->elements.size(); ++i) {
+        if (seg->elements[i].mandatory) seg->mandatory_end = i + 1;
+      }
       for (ElementDef& e : seg->elements) {
         if (e.type != ElementType::kComposite) continue;
         auto it = v.composites.find(e.id);

@@ -31,6 +31,10 @@ struct ElementDef {
   std::string name;
   std::vector<std::string> codes;  // sorted; empty = any value
   const CompositeDef* composite = nullptr;
+  // detail::TagKey of every code of 1-3 bytes, sorted, when `codes_indexed` (set by the
+  // schema parser; a hand-built ElementDef without it uses `codes` only).
+  std::vector<uint32_t> code_keys;
+  bool codes_indexed = false;
 
   bool HasCode(std::string_view v) const;
 };
@@ -54,6 +58,7 @@ struct SegmentDef {
   std::string name;
   std::vector<ElementDef> elements;
   std::vector<SyntaxRule> rules;
+  size_t mandatory_end = 0;  // 1-based position of the last mandatory element, 0 if none
 };
 
 inline constexpr uint32_t kUnbounded = 0xFFFFFFFFu;

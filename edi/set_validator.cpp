@@ -27,6 +27,18 @@ std::string ElementName(const ElementDef* def, std::string_view tag, int element
 
 std::string Clip(std::string_view v) { return std::string(v.substr(0, 99)); }
 
+// A canonical decimal HL id below one million ("0", "7", "120"; not "07" or "A1").
+bool DenseHlId(std::string_view s, uint32_t* out) {
+  if (s.empty() || s.size() > 6 || (s.size() > 1 && s[0] == '0')) return false;
+  uint32_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint32_t>(c - '0');
+  }
+  *out = v;
+  return true;
+}
+
 std::string CodeText(std::string_view code) {
   if (code == "1") return "mandatory data element missing";
   if (code == "2") return "conditional required data element missing";
@@ -94,7 +106,12 @@ void SetValidator::Begin(const SetSchema* schema) {
   errors_.clear();
   error_count_ = 0;
   rejected_ = false;
-  hl_ids_.clear();
+  if (!hl_ids_.empty()) hl_ids_.clear();
+  if (++hl_set_ == 0) {  // wrapped: forget every stamp
+    std::fill(hl_stamp_.begin(), hl_stamp_.end(), 0);
+    hl_set_ = 1;
+  }
+  hl_count_ = 0;
   depth_ = 0;
   if (schema_ != nullptr) {
     Push(&schema_->root);
@@ -207,7 +224,10 @@ void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint
       break;
     }
   }
-  for (size_t i = 1; i <= defined; ++i) {
+  // Elements past the last one present are empty: only a mandatory one among them matters
+  // (checked after these, in position order).
+  const size_t present_end = std::min(defined, seg.size());
+  for (size_t i = 1; i <= present_end; ++i) {
     const ElementDef& e = def.elements[i - 1];
     std::string_view v = seg.element(i);
     const int pos = static_cast<int>(i);
@@ -261,13 +281,21 @@ void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint
                           "'" + detail);
     }
   }
+  for (size_t i = present_end + 1; i <= std::min(defined, def.mandatory_end); ++i) {
+    const ElementDef& e = def.elements[i - 1];
+    if (e.mandatory) {
+      const int pos = static_cast<int>(i);
+      AddElementError(seg, position, loop, &e, pos, 0, "1", {},
+                      "mandatory element " + ElementName(&e, seg.tag(), pos, 0) + " is missing");
+    }
+  }
   for (const SyntaxRule& r : def.rules) {
     auto present = [&](int p) { return !seg.element(static_cast<size_t>(p)).empty(); };
     int count = 0;
     for (int p : r.positions) count += present(p) ? 1 : 0;
     const int first = r.positions.front();
     int missing = 0;
-    std::string code = "2";
+    const char* code = "2";
     switch (r.kind) {
       case 'P':
         if (count > 0 && count < static_cast<int>(r.positions.size())) {
@@ -309,18 +337,37 @@ void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint
   }
 }
 
+bool SetValidator::AddHlId(std::string_view id) {
+  uint32_t v = 0;
+  if (DenseHlId(id, &v)) {
+    if (v >= hl_stamp_.size()) hl_stamp_.resize(std::max<size_t>(v + 1, hl_stamp_.size() * 2), 0);
+    if (hl_stamp_[v] == hl_set_) return false;
+    hl_stamp_[v] = hl_set_;
+  } else if (!hl_ids_.insert(std::string(id)).second) {
+    return false;
+  }
+  ++hl_count_;
+  return true;
+}
+
+bool SetValidator::HasHlId(std::string_view id) const {
+  uint32_t v = 0;
+  if (DenseHlId(id, &v)) return v < hl_stamp_.size() && hl_stamp_[v] == hl_set_;
+  return hl_ids_.count(std::string(id)) != 0;
+}
+
 void SetValidator::CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop) {
   std::string_view id = seg.element(1);
   std::string_view parent = seg.element(2);
   if (id.empty()) return;  // reported as a missing mandatory element
-  if (!hl_ids_.insert(std::string(id)).second) {
+  if (!AddHlId(id)) {
     AddElementError(seg, position, loop, nullptr, 1, 0, "7", id,
                     "HL01 '" + std::string(id) + "' is not unique in the transaction set");
   }
-  if (!parent.empty() && hl_ids_.count(std::string(parent)) == 0) {
+  if (!parent.empty() && !HasHlId(parent)) {
     AddElementError(seg, position, loop, nullptr, 2, 0, "7", parent,
                     "HL02 '" + std::string(parent) + "' names no earlier HL01");
-  } else if (parent.empty() && hl_ids_.size() > 1) {
+  } else if (parent.empty() && hl_count_ > 1) {
     Error e;
     e.layer = Layer::kElement;
     e.segment = "HL";

@@ -70,7 +70,16 @@ class SetValidator {
   std::vector<Error> errors_;
   size_t error_count_ = 0;
   bool rejected_ = false;
+  // HL01 values seen in this set. Canonical decimal ids ("1".."999999", no leading zero: the
+  // usual 1..n) are marked in hl_stamp_ (entry == hl_set_ when seen in this set: nothing to
+  // clear between sets, nothing to hash); any other id goes to hl_ids_. The two never hold
+  // the same string, so together they are the set of ids; hl_count_ is its size.
+  bool AddHlId(std::string_view id);  // false if already seen
+  bool HasHlId(std::string_view id) const;
   std::unordered_set<std::string> hl_ids_;
+  std::vector<uint32_t> hl_stamp_;
+  uint32_t hl_set_ = 0;
+  size_t hl_count_ = 0;
 };
 
 }  // namespace edi
