@@ -134,6 +134,14 @@ class SchemaParser {
             }
             r.positions.push_back(static_cast<int>(pos));
           }
+          r.masked = true;
+          for (int p : r.positions) {
+            if (p >= 64 || (r.mask & (uint64_t{1} << p)) != 0) {
+              r.masked = false;  // out of range or repeated: the exact checks only
+            } else {
+              r.mask |= uint64_t{1} << p;
+            }
+          }
           seg->rules.push_back(std::move(r));
         }
         target = &seg->elements;

@@ -51,6 +51,10 @@ struct SyntaxRule {
   char kind = 'P';
   std::vector<int> positions;
   std::string text;  // "P0708", for messages
+  // Bit p set for each position p (all below 64), filled by the schema parser when `masked`:
+  // lets the validator test a rule against a segment's present-element mask at once.
+  uint64_t mask = 0;
+  bool masked = false;
 };
 
 struct SegmentDef {

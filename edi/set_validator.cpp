@@ -289,7 +289,28 @@ void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint
                       "mandatory element " + ElementName(&e, seg.tag(), pos, 0) + " is missing");
     }
   }
+  // Which elements are present, as bits: most rules hold, and that is one mask test each.
+  uint64_t present_mask = 0;
+  if (!def.rules.empty()) {
+    const size_t n = std::min<size_t>(seg.size(), 63);
+    for (size_t i = 1; i <= n; ++i) present_mask |= uint64_t{!seg.element(i).empty()} << i;
+  }
   for (const SyntaxRule& r : def.rules) {
+    if (r.masked) {
+      const uint64_t have = r.mask & present_mask;
+      const int n = __builtin_popcountll(have);
+      const uint64_t first_bit = uint64_t{1} << r.positions.front();
+      bool holds = true;
+      switch (r.kind) {
+        case 'P': holds = n == 0 || n == static_cast<int>(r.positions.size()); break;
+        case 'R': holds = n > 0; break;
+        case 'C': holds = (have & first_bit) == 0 || have == r.mask; break;
+        case 'E': holds = n <= 1; break;
+        case 'L': holds = (have & first_bit) == 0 || n != 1; break;
+        default: break;
+      }
+      if (holds) continue;  // else the exact checks below name the element
+    }
     auto present = [&](int p) { return !seg.element(static_cast<size_t>(p)).empty(); };
     int count = 0;
     for (int p : r.positions) count += present(p) ? 1 : 0;
