@@ -115,6 +115,11 @@ class Checker {
         errors->push_back(path + ": " + Short(v) + " is not a valid " + it->get<std::string>());
       }
     }
+    if (v.is_number()) {
+      if (auto it = schema.find("minimum"); it != schema.end() && it->is_number() && v < *it) {
+        errors->push_back(path + ": must be at least " + it->dump());
+      }
+    }
     if (v.is_object()) {
       const json* props = nullptr;
       if (auto it = schema.find("properties"); it != schema.end()) props = &*it;

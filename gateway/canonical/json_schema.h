@@ -1,6 +1,6 @@
 // A JSON Schema checker for the subset the canonical schemas (docs/schemas) use: type,
 // properties, required, additionalProperties, items, enum, const, pattern, minLength,
-// maxLength, minItems, maxItems, format (date, date-time, time), local $ref ("#/$defs/x"),
+// maxLength, minItems, maxItems, minimum, format (date, date-time, time), local $ref ("#/$defs/x"),
 // allOf, anyOf, oneOf. Debian ships no C++ JSON Schema validator, and this subset is small.
 // Errors name the JSON path of the offending value ("$.data.lines[1].quantity: ...").
 #pragma once

@@ -249,7 +249,10 @@ class Evaluator {
         Key(out, r.name);
         const size_t body = out.size();
         WriteArray(r, ctx, out);
-        if (out.size() - body == 2 && r.required) Fail(r, ctx, "required list is empty");
+        if (out.size() - body == 2) {
+          if (r.required) Fail(r, ctx, "required list is empty");
+          if (r.kind == Rule::Kind::kCollect) break;  // no values: the field is left out
+        }
         wrote = true;
         break;
       }
@@ -285,9 +288,15 @@ class Evaluator {
       auto item_fn = [&](const Ctx& item) {
         Push("", n);
         if (!r.fields.empty()) {
+          const size_t mark = out.size();
           if (n > 0) out.push_back(',');
+          const size_t body = out.size();
           WriteObject(r, item, out);
-          ++n;
+          if (out.size() - body == 2) {
+            out.resize(mark);  // an item with nothing in it is left out
+          } else {
+            ++n;
+          }
         } else if (Value(r.parts[0], item, &v)) {
           if (n > 0) out.push_back(',');
           if (r.parts[0].type == ValueType::kInteger) {

@@ -173,10 +173,14 @@ bool SetTree::MatchItem(const X12Path& path, size_t i, int item, bool all, std::
 }
 
 bool SetTree::Walk(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out,
-                   Match* first) const {
+                   Match* first, uint32_t exclude) const {
   if (path.steps[i].descendant) return WalkDescendants(path, i, inst, all, out, first);
   bool any = false;
   for (int item : instances_[static_cast<size_t>(inst)].items) {
+    if (exclude != 0 && item < 0 &&
+        records_[static_cast<size_t>(instances_[static_cast<size_t>(~item)].trigger)].key == exclude) {
+      continue;
+    }
     if (MatchItem(path, i, item, all, out, first)) {
       any = true;
       if (!all) return true;
@@ -188,7 +192,10 @@ bool SetTree::Walk(const X12Path& path, size_t i, int inst, bool all, std::vecto
 bool SetTree::WalkDescendants(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out,
                               Match* first) const {
   bool any = false;
+  const int trigger = instances_[static_cast<size_t>(inst)].trigger;
   for (int item : instances_[static_cast<size_t>(inst)].items) {
+    // A loop's trigger stands for the loop, which the level above has already matched.
+    if (item == trigger) continue;
     if (MatchItem(path, i, item, all, out, first)) {
       any = true;
       if (!all) return true;
@@ -201,8 +208,8 @@ bool SetTree::WalkDescendants(const X12Path& path, size_t i, int inst, bool all,
   return any;
 }
 
-bool SetTree::TryLevel(const X12Path& path, int seg, int inst, bool all, std::vector<Match>* out,
-                       Match* first) const {
+bool SetTree::TryLevel(const X12Path& path, int seg, int inst, uint32_t exclude, bool all,
+                       std::vector<Match>* out, Match* first) const {
   if (seg >= 0) {
     const PathStep& st = path.steps[0];
     if (path.steps.size() != 1 || st.descendant || records_[static_cast<size_t>(seg)].key != st.key ||
@@ -217,7 +224,7 @@ bool SetTree::TryLevel(const X12Path& path, int seg, int inst, bool all, std::ve
     }
     return true;
   }
-  return Walk(path, 0, inst, all, out, first);
+  return Walk(path, 0, inst, all, out, first, exclude);
 }
 
 template <class F>
@@ -226,26 +233,36 @@ bool SetTree::ForEachLevel(const X12Path& path, const Scope& scope, F&& try_leve
   // "**/..." searches below the current scope only: looking further up would find the
   // descendants of an enclosing loop (another pack's items).
   if (!path.absolute && path.steps[0].descendant) {
-    if (scope.segment >= 0 && try_level(scope.segment, -1)) return true;
-    return try_level(-1, scope.instance);
+    if (scope.segment >= 0 && try_level(scope.segment, -1, 0)) return true;
+    return try_level(-1, scope.instance, 0);
   }
+  const auto key_of = [&](int in) {
+    return records_[static_cast<size_t>(instances_[static_cast<size_t>(in)].trigger)].key;
+  };
+  uint32_t root_exclude = 0;
   if (!path.absolute) {
     for (const Scope* s = &scope; s != nullptr; s = s->outer) {
-      if (s->segment >= 0 && try_level(s->segment, -1)) return true;
-      for (int in = s->instance; in > kRoot; in = instances_[static_cast<size_t>(in)].parent) {
-        if (try_level(-1, in)) return true;
+      if (s->segment >= 0 && try_level(s->segment, -1, 0)) return true;
+      int below = -1;
+      for (int in = s->instance; in > kRoot; below = in, in = instances_[static_cast<size_t>(in)].parent) {
+        if (try_level(-1, in, below >= 0 ? key_of(below) : 0)) return true;
+        if (s == &scope && instances_[static_cast<size_t>(in)].parent == kRoot) root_exclude = key_of(in);
       }
     }
   }
-  return try_level(-1, kRoot);
+  return try_level(-1, kRoot, root_exclude);
 }
 
 bool SetTree::Find(const X12Path& path, const Scope& scope, Match* out) const {
-  return ForEachLevel(path, scope, [&](int seg, int inst) { return TryLevel(path, seg, inst, false, nullptr, out); });
+  return ForEachLevel(path, scope, [&](int seg, int inst, uint32_t exclude) {
+    return TryLevel(path, seg, inst, exclude, false, nullptr, out);
+  });
 }
 
 void SetTree::FindAll(const X12Path& path, const Scope& scope, std::vector<Match>* out) const {
-  ForEachLevel(path, scope, [&](int seg, int inst) { return TryLevel(path, seg, inst, true, out, nullptr); });
+  ForEachLevel(path, scope, [&](int seg, int inst, uint32_t exclude) {
+    return TryLevel(path, seg, inst, exclude, true, out, nullptr);
+  });
 }
 
 std::string_view SetTree::Value(const X12Path& path, const Match& m) const {

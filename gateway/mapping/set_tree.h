@@ -61,8 +61,10 @@ class SetTree {
   };
 
   // The first match of `path`, resolved in the current segment, then the scope's instance and
-  // its enclosing loops (not the root), then the outer scopes, then the set root. A path
-  // starting with "**/" is resolved in the current scope only.
+  // its enclosing loops (not the root), then the outer scopes, then the set root. At an
+  // enclosing level the loops of the kind the search came up from are skipped, so a line
+  // never reads a sibling line's segments. A path starting with "**/" is resolved in the
+  // current scope only.
   // Returns false when nothing matches.
   bool Find(const X12Path& path, const Scope& scope, Match* out) const;
   // Every match of `path` from the first scope level where it matches anything.
@@ -80,12 +82,15 @@ class SetTree {
   };
   bool Conditions(const PathStep& step, int segment) const;
   // Matches of steps[i..] in instance `inst`; stops at the first when `all` is false.
-  bool Walk(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out, Match* first) const;
+  // `exclude`: at an enclosing level, the tag key of the loop the search came up from; its
+  // sibling loops of the same kind are not searched (a line never reads another line's data).
+  bool Walk(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out, Match* first,
+            uint32_t exclude = 0) const;
   bool MatchItem(const X12Path& path, size_t i, int item, bool all, std::vector<Match>* out, Match* first) const;
   bool WalkDescendants(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out,
                        Match* first) const;
   // Tries one resolution level; returns true when anything matched.
-  bool TryLevel(const X12Path& path, int segment, int inst, bool all, std::vector<Match>* out,
+  bool TryLevel(const X12Path& path, int segment, int inst, uint32_t exclude, bool all, std::vector<Match>* out,
                 Match* first) const;
   template <class F>
   bool ForEachLevel(const X12Path& path, const Scope& scope, F&& try_level) const;
