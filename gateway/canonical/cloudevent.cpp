@@ -23,10 +23,18 @@ std::string EventIdFromKey(std::string_view key) {
 }
 
 void AppendCloudEvent(std::string& out, const Envelope& e, std::string_view data_json) {
+  AppendCloudEventHead(out, e);
+  out += data_json;
+  out += '}';
+}
+
+void AppendCloudEventHead(std::string& out, const Envelope& e) {
   out += "{\"specversion\":\"1.0\",\"id\":";
   AppendJsonString(out, e.id.empty() ? EventIdFromKey(e.idempotency_key) : std::string(e.id));
-  out += ",\"source\":";
-  AppendJsonString(out, "edigate/" + std::string(e.partner));
+  // Partner ids are [A-Za-z0-9._-] (checked when a profile is loaded): nothing to escape.
+  out += ",\"source\":\"edigate/";
+  out += e.partner;
+  out += '"';
   out += ",\"type\":";
   AppendJsonString(out, e.type);
   if (!e.time.empty()) {
@@ -52,8 +60,6 @@ void AppendCloudEvent(std::string& out, const Envelope& e, std::string_view data
     out += '}';
   }
   out += ",\"data\":";
-  out += data_json;
-  out += '}';
 }
 
 }  // namespace gateway::canonical

@@ -26,6 +26,11 @@ struct Envelope {
 // Appends one CloudEvent (no trailing newline) around `data_json`, a JSON object's text.
 void AppendCloudEvent(std::string& out, const Envelope& envelope, std::string_view data_json);
 
+// The same in two parts, for writers that produce the data in place: AppendCloudEventHead
+// writes everything up to and including `"data":`; the caller appends the data object and
+// then a closing '}'.
+void AppendCloudEventHead(std::string& out, const Envelope& envelope);
+
 // A deterministic event id for the offline commands: a UUID (version 5 layout) made from the
 // SHA-256 of the idempotency key, so that re-mapping the same file yields the same ids.
 std::string EventIdFromKey(std::string_view key);

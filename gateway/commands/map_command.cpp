@@ -32,7 +32,7 @@ constexpr const char* kRenderUsage =
 class StreamSink : public mapping::InboundSink {
  public:
   StreamSink(CommandIo io, bool explain) : io_(io), explain_(explain) {}
-  void OnMapped(mapping::MappedMessage m) override {
+  void OnMapped(const mapping::MappedMessage& m) override {
     io_.out << m.event << '\n';
     if (explain_) io_.err << m.explain;
     ++mapped;

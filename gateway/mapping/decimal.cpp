@@ -104,7 +104,26 @@ std::string FromScaled(bool negative, const std::string& digits, size_t scale) {
   return *NormalizeDecimal(s);
 }
 
+// Plain integers of up to 18 digits (the usual quantity): int64 arithmetic, exact.
+bool SmallInt(std::string_view t, long long* v) {
+  bool neg = false;
+  if (!t.empty() && t[0] == '-') {
+    neg = true;
+    t.remove_prefix(1);
+  }
+  if (t.empty() || t.size() > 18) return false;
+  long long x = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') return false;
+    x = x * 10 + (c - '0');
+  }
+  *v = neg ? -x : x;
+  return true;
+}
+
 std::optional<std::string> AddSigned(std::string_view a, std::string_view b, bool negate_b) {
+  long long ia = 0, ib = 0;
+  if (SmallInt(a, &ia) && SmallInt(b, &ib)) return std::to_string(negate_b ? ia - ib : ia + ib);
   auto pa = Parse(a, 0);
   auto pb = Parse(b, 0);
   if (!pa || !pb) return std::nullopt;

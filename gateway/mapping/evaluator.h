@@ -30,6 +30,14 @@ class Evaluator {
   Evaluator(const Mapping& m, Src& src, std::vector<std::string>* errors, std::string* explain)
       : m_(m), src_(src), errors_(errors), explain_(explain) {
     key_parts_.resize(m.key_fields.size());
+    path_.reserve(32);
+  }
+
+  // Clears the idempotency key parts before the next message.
+  void Reset() {
+    for (std::string& k : key_parts_) k.clear();
+    path_.clear();
+    depth_ = 0;
   }
 
   const std::vector<std::string>& key_parts() const { return key_parts_; }
@@ -217,7 +225,8 @@ class Evaluator {
     bool wrote = false;
     switch (r.kind) {
       case Rule::Kind::kValue: {
-        std::string v;
+        if (values_.size() <= depth_) values_.resize(depth_ + 1);
+        std::string& v = values_[depth_];
         if (Value(r, ctx, &v)) {
           Key(out, r.name);
           if (r.type == ValueType::kInteger || r.type == ValueType::kBoolean) {
@@ -263,12 +272,14 @@ class Evaluator {
   }
 
   void WriteObject(const Rule& r, const Ctx& ctx, std::string& out) {
+    ++depth_;
     out.push_back('{');
     bool first = true;
     for (const Rule& f : r.fields) {
       if (WriteField(f, ctx, out, first)) first = false;
     }
     out.push_back('}');
+    --depth_;
   }
 
   void WriteArray(const Rule& r, const Ctx& ctx, std::string& out) {
@@ -325,6 +336,8 @@ class Evaluator {
   std::string* explain_;
   std::vector<std::pair<std::string_view, int>> path_;
   std::vector<std::string> key_parts_;
+  std::vector<std::string> values_;  // one value buffer per object depth, reused
+  size_t depth_ = 0;
 };
 
 }  // namespace gateway::mapping

@@ -77,7 +77,7 @@ void Diff(const json& want, const json& got, const std::string& path, std::vecto
 
 class CollectSink : public InboundSink {
  public:
-  void OnMapped(MappedMessage m) override { events.push_back(std::move(m.event)); }
+  void OnMapped(const MappedMessage& m) override { events.emplace_back(m.event); }
   void OnRejected(RejectedMessage r) override {
     std::string s = r.what;
     for (const std::string& e : r.errors) s += "\n    " + e;

@@ -20,12 +20,12 @@
 
 namespace gateway::mapping {
 
+// Views valid during the OnMapped call only (the mapper reuses its buffers).
 struct MappedMessage {
-  std::string type;             // canonical type
-  std::string idempotency_key;
-  std::string event;            // the CloudEvent, one line of JSON (no newline)
-  std::string explain;          // --explain: which rule produced each field
-  std::string what;             // "set 945 0001 (group 41, interchange 000004001)"
+  std::string_view type;             // canonical type
+  std::string_view idempotency_key;
+  std::string_view event;            // the CloudEvent, one line of JSON (no newline)
+  std::string_view explain;          // --explain: which rule produced each field
 };
 
 struct RejectedMessage {
@@ -37,7 +37,7 @@ struct RejectedMessage {
 class InboundSink {
  public:
   virtual ~InboundSink() = default;
-  virtual void OnMapped(MappedMessage message) = 0;
+  virtual void OnMapped(const MappedMessage& message) = 0;
   virtual void OnRejected(RejectedMessage message) = 0;
   virtual void OnWarning(const std::string& message) = 0;
 };
@@ -72,14 +72,19 @@ class X12InboundMapper final : public edi::ValidationSink {
   void Finish();
 
  private:
-  struct Pending {
+  // A set's outcome, held until its group and interchange are judged. Mapped events are
+  // ranges of text_ (one buffer per interchange, reused), so holding costs no allocation.
+  struct Held {
     bool rejected = false;
-    MappedMessage message;
+    const Mapping* mapping = nullptr;
+    size_t event_begin = 0, event_end = 0, key_end = 0, explain_end = 0;  // key and explain follow the event
+    std::string set_id, control, group;
     RejectedMessage rejection;
   };
   std::string SetName() const;
   void MapSet(const Mapping& mapping);
-  void RejectHeld(std::vector<Pending>& held, const std::string& why);
+  void RejectHeld(size_t from, const std::string& why);
+  void Deliver();
 
   InboundOptions options_;
   InboundSink& sink_;
@@ -89,8 +94,10 @@ class X12InboundMapper final : public edi::ValidationSink {
   const Mapping* mapping_ = nullptr;
   std::set<std::string> warned_senders_;
   SetTree tree_;
-  std::vector<Pending> group_held_;
-  std::vector<Pending> interchange_held_;
+  std::vector<Held> held_;   // this interchange's sets, in order
+  size_t group_start_ = 0;   // first entry of the current group in held_
+  std::string text_;         // the held events, keys and explanations
+  std::string time_;         // the group's GS04/GS05 as RFC 3339
   struct Scratch;
   std::unique_ptr<Scratch> scratch_;
 };

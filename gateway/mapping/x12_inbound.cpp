@@ -82,7 +82,14 @@ std::string IsoTime(const edi::GroupInfo& g) {
 struct X12InboundMapper::Scratch {
   std::deque<std::vector<SetTree::Match>> pool;
   std::string data;
+  std::string explain;
   std::vector<std::string> errors;
+  canonical::EdiSource source;
+  std::string source_name;  // "edigate/<partner>" is built by the envelope; kept for reuse
+  // The evaluator of the last mapping used, kept across sets so its buffers are reused.
+  const Mapping* mapping = nullptr;
+  std::unique_ptr<X12Source> src;
+  std::unique_ptr<Evaluator<X12Source>> ev;
 };
 
 Result<std::map<std::string, std::shared_ptr<const Mapping>>> LoadInboundMappings(const partners::PartnerProfile& profile) {
@@ -107,18 +114,22 @@ X12InboundMapper::~X12InboundMapper() = default;
 
 void X12InboundMapper::OnInterchangeStart(const edi::InterchangeInfo& info) {
   interchange_ = info;
-  interchange_held_.clear();
+  held_.clear();
+  text_.clear();
+  group_start_ = 0;
   const partners::PartnerProfile& p = *options_.profile;
   if (p.format == "x12" && (info.sender_id != p.theirs.id || info.sender_qualifier != p.theirs.qualifier) &&
       warned_senders_.insert(info.sender()).second) {
     sink_.OnWarning("interchange " + info.control + ": the sender is " + info.sender() + ", not " + p.id + "'s " +
-                    p.theirs.qualifier + ":" + p.theirs.id + "; mapping with profile " + p.id + " as asked (--partner); said once per sender");
+                    p.theirs.qualifier + ":" + p.theirs.id + "; mapping with profile " + p.id +
+                    " as asked (--partner); said once per sender");
   }
 }
 
 void X12InboundMapper::OnGroupStart(const edi::GroupInfo& info) {
   group_ = info;
-  group_held_.clear();
+  group_start_ = held_.size();
+  time_ = IsoTime(group_);
 }
 
 void X12InboundMapper::OnSetStart(const edi::SetInfo& info) {
@@ -137,22 +148,21 @@ std::string X12InboundMapper::SetName() const {
 }
 
 void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
-  Pending p;
   if (set.status == 'R') {
-    p.rejected = true;
-    p.rejection.what = SetName() + ": rejected by validation (AK5 R)";
+    Held& h = held_.emplace_back();
+    h.rejected = true;
+    h.rejection.what = SetName() + ": rejected by validation (AK5 R)";
     for (const edi::Error& e : set.errors) {
-      if (!e.warning) p.rejection.errors.push_back(e.Describe());
+      if (!e.warning) h.rejection.errors.push_back(e.Describe());
     }
-    group_held_.push_back(std::move(p));
     return;
   }
   if (mapping_ == nullptr) {
-    p.rejected = true;
-    p.rejection.what = SetName() + ": not mapped";
-    p.rejection.errors.push_back(options_.profile->file + ": partner " + options_.profile->id +
+    Held& h = held_.emplace_back();
+    h.rejected = true;
+    h.rejection.what = SetName() + ": not mapped";
+    h.rejection.errors.push_back(options_.profile->file + ": partner " + options_.profile->id +
                                  " has no inbound mapping for transaction set " + set_.id);
-    group_held_.push_back(std::move(p));
     return;
   }
   tree_.Finish(&interchange_.delimiters);
@@ -161,11 +171,18 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
 
 void X12InboundMapper::MapSet(const Mapping& mapping) {
   Scratch& s = *scratch_;
+  if (s.mapping != &mapping) {
+    s.mapping = &mapping;
+    s.src = std::make_unique<X12Source>(tree_, mapping, s.pool);
+    s.ev = std::make_unique<Evaluator<X12Source>>(mapping, *s.src, &s.errors, options_.explain ? &s.explain : nullptr);
+  }
   s.errors.clear();
+  s.explain.clear();
+  Evaluator<X12Source>& ev = *s.ev;
+  ev.Reset();
+  // The envelope carries the idempotency key, known only once the data is mapped: the data
+  // goes to a reused buffer first.
   s.data.clear();
-  std::string explain;
-  X12Source src(tree_, mapping, s.pool);
-  Evaluator<X12Source> ev(mapping, src, &s.errors, options_.explain ? &explain : nullptr);
   X12Source::Ctx root;
   ev.Object(mapping.data, root, s.data, "data");
   const std::vector<std::string>& parts = ev.key_parts();
@@ -174,43 +191,49 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
       s.errors.push_back(Where(mapping, mapping.data.line) + ": idempotency key field '" + mapping.key_fields[i] + "' is empty");
     }
   }
-  Pending p;
+  Held& h = held_.emplace_back();
   if (!s.errors.empty()) {
-    p.rejected = true;
-    p.rejection.what = SetName() + ": not mapped (" + mapping.file + ")";
-    p.rejection.errors = std::move(s.errors);
-    s.errors = {};
-    group_held_.push_back(std::move(p));
+    h.rejected = true;
+    h.rejection.what = SetName() + ": not mapped (" + mapping.file + ")";
+    h.rejection.errors = s.errors;
     return;
   }
-  canonical::EdiSource source = options_.source;
-  source.isa13 = interchange_.control;
-  source.gs06 = group_.control;
-  source.st02 = set_.control;
-  MappedMessage& msg = p.message;
-  msg.type = mapping.type;
-  msg.idempotency_key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, parts,
-                                                  spool::ControlNumbers{source.isa13, source.gs06, source.st02});
-  const std::string time = IsoTime(group_);
+  h.mapping = &mapping;
+  h.set_id = set_.id;
+  h.control = set_.control;
+  h.group = group_.control;
+  if (s.source.file.empty()) s.source = options_.source;
+  s.source.isa13 = interchange_.control;
+  s.source.gs06 = group_.control;
+  s.source.st02 = set_.control;
+  const std::string key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, parts,
+                                                    spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
   canonical::Envelope env;
   env.partner = options_.profile->id;
   env.type = mapping.type;
-  env.time = time;
-  env.idempotency_key = msg.idempotency_key;
-  env.source = &source;
-  msg.event.reserve(s.data.size() + 512);
-  canonical::AppendCloudEvent(msg.event, env, s.data);
-  msg.what = SetName();
-  if (options_.explain) msg.explain = SetName() + " -> " + mapping.type + " (" + mapping.file + ")\n" + explain;
-  group_held_.push_back(std::move(p));
+  env.time = time_;
+  env.idempotency_key = key;
+  env.source = &s.source;
+  h.event_begin = text_.size();
+  canonical::AppendCloudEvent(text_, env, s.data);
+  h.event_end = text_.size();
+  text_ += key;
+  h.key_end = text_.size();
+  if (options_.explain) {
+    text_ += SetName() + " -> " + mapping.type + " (" + mapping.file + ")\n";
+    text_ += s.explain;
+  }
+  h.explain_end = text_.size();
 }
 
-void X12InboundMapper::RejectHeld(std::vector<Pending>& held, const std::string& why) {
-  for (Pending& p : held) {
-    if (p.rejected) continue;
-    p.rejected = true;
-    p.rejection.what = p.message.what + ": not mapped";
-    p.rejection.errors.push_back(why);
+void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
+  for (size_t i = from; i < held_.size(); ++i) {
+    Held& h = held_[i];
+    if (h.rejected) continue;
+    h.rejected = true;
+    h.rejection.what = "set " + h.set_id + " " + h.control + " (group " + h.group + ", interchange " +
+                       interchange_.control + "): not mapped";
+    h.rejection.errors.push_back(why);
   }
 }
 
@@ -222,30 +245,38 @@ void X12InboundMapper::OnGroupEnd(const edi::GroupResult& group) {
     for (const edi::Error& e : group.errors) {
       if (!e.warning) why += "; " + e.Describe();
     }
-    RejectHeld(group_held_, why);
+    RejectHeld(group_start_, why);
   }
-  for (Pending& p : group_held_) interchange_held_.push_back(std::move(p));
-  group_held_.clear();
+  group_start_ = held_.size();
 }
 
 void X12InboundMapper::OnInterchangeEnd(const edi::InterchangeResult& ix) {
-  for (Pending& p : group_held_) interchange_held_.push_back(std::move(p));
-  group_held_.clear();
   if (ix.ta1_status == 'R') {
     std::string why = "its interchange " + ix.info.control + " was rejected (TA1 R " + ix.ta1_code + ")";
     for (const edi::Error& e : ix.errors) {
       if (!e.warning) why += "; " + e.Describe();
     }
-    RejectHeld(interchange_held_, why);
+    RejectHeld(0, why);
   }
-  for (Pending& p : interchange_held_) {
-    if (p.rejected) {
-      sink_.OnRejected(std::move(p.rejection));
-    } else {
-      sink_.OnMapped(std::move(p.message));
+  Deliver();
+}
+
+void X12InboundMapper::Deliver() {
+  for (Held& h : held_) {
+    if (h.rejected) {
+      sink_.OnRejected(std::move(h.rejection));
+      continue;
     }
+    MappedMessage m;
+    m.type = h.mapping->type;
+    m.event = std::string_view(text_).substr(h.event_begin, h.event_end - h.event_begin);
+    m.idempotency_key = std::string_view(text_).substr(h.event_end, h.key_end - h.event_end);
+    m.explain = std::string_view(text_).substr(h.key_end, h.explain_end - h.key_end);
+    sink_.OnMapped(m);
   }
-  interchange_held_.clear();
+  held_.clear();
+  text_.clear();
+  group_start_ = 0;
 }
 
 void X12InboundMapper::OnFileError(const edi::Error& error) {
@@ -255,17 +286,6 @@ void X12InboundMapper::OnFileError(const edi::Error& error) {
   sink_.OnRejected(std::move(r));
 }
 
-void X12InboundMapper::Finish() {
-  for (Pending& p : group_held_) interchange_held_.push_back(std::move(p));
-  group_held_.clear();
-  for (Pending& p : interchange_held_) {
-    if (p.rejected) {
-      sink_.OnRejected(std::move(p.rejection));
-    } else {
-      sink_.OnMapped(std::move(p.message));
-    }
-  }
-  interchange_held_.clear();
-}
+void X12InboundMapper::Finish() { Deliver(); }
 
 }  // namespace gateway::mapping

@@ -108,18 +108,21 @@ void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSi
         sink.OnRejected(RejectedMessage{what + ": not mapped (" + mapping->file + ")", std::move(errors)});
         continue;
       }
-      MappedMessage msg;
-      msg.type = mapping->type;
-      msg.idempotency_key = spool::MakeIdempotencyKey(options.profile->id, mapping->key_type, parts, {});
+      const std::string key = spool::MakeIdempotencyKey(options.profile->id, mapping->key_type, parts, {});
       canonical::Envelope env;
       env.partner = options.profile->id;
       env.type = mapping->type;
-      env.idempotency_key = msg.idempotency_key;
+      env.idempotency_key = key;
       env.source = &options.source;
-      canonical::AppendCloudEvent(msg.event, env, data);
-      msg.what = what;
-      if (options.explain) msg.explain = what + " -> " + mapping->type + " (" + mapping->file + ")\n" + explain;
-      sink.OnMapped(std::move(msg));
+      std::string event;
+      canonical::AppendCloudEvent(event, env, data);
+      const std::string explained = options.explain ? what + " -> " + mapping->type + " (" + mapping->file + ")\n" + explain : "";
+      MappedMessage msg;
+      msg.type = mapping->type;
+      msg.idempotency_key = key;
+      msg.event = event;
+      msg.explain = explained;
+      sink.OnMapped(msg);
     }
   }
   if (!any) {

@@ -76,8 +76,8 @@ class ProfileParser {
                                       {"id", "name", "format", "x12", "mappings", "code_tables", "duplicates",
                                        "deadlines", "transport"}));
     GATEWAY_RETURN_IF_ERROR(GetString(file_, root, "", "id", true, &p.id));
-    if (p.id.empty() || p.id.find_first_of(" :/\\") != std::string::npos) {
-      return Error(file_, root["id"], "id", "must be a non-empty name without spaces, ':' or '/'");
+    if (p.id.empty() || p.id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos) {
+      return Error(file_, root["id"], "id", "must be letters, digits, '.', '_' or '-'");
     }
     GATEWAY_RETURN_IF_ERROR(GetString(file_, root, "", "name", false, &p.name));
     GATEWAY_RETURN_IF_ERROR(GetString(file_, root, "", "format", false, &p.format));
