@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <set>
 
 #include "gateway/transport/local_remote_dir.h"
@@ -23,6 +24,7 @@ using transport_test::Sha256Sink;
 using transport_test::TestBytes;
 
 enum class Kind { kSftp, kLocal };
+void PrintTo(Kind k, std::ostream* os) { *os << (k == Kind::kSftp ? "sftp" : "local"); }
 
 class RemoteDirContract : public ::testing::TestWithParam<Kind> {
  protected:

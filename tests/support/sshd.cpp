@@ -144,50 +144,72 @@ Sshd::Sshd() {
     Fail("cannot read the host key fingerprint: " + fp.err);
   }
 
-  port_ = FreePort();
   std::istringstream pub(ReadFile(host_key + ".pub"));
   std::string type, key;
   pub >> type >> key;
-  known_hosts_line_ = "[127.0.0.1]:" + std::to_string(port_) + " " + type + " " + key;
-
   pid_file_ = d + "/sshd.pid";
   log_file_ = d + "/sshd.log";
   const std::string config = d + "/sshd_config";
-  {
-    std::ofstream c(config);
-    c << "Port " << port_ << "\n"
-      << "ListenAddress 127.0.0.1\n"
-      << "HostKey " << host_key << "\n"
-      << "PidFile " << pid_file_ << "\n"
-      << "AuthorizedKeysFile " << authorized << "\n"
-      << "PubkeyAuthentication yes\n"
-      << "PasswordAuthentication no\n"
-      << "KbdInteractiveAuthentication no\n"
-      << "UsePAM no\n"
-      << "StrictModes no\n"
-      << "PermitRootLogin yes\n"
-      << "AllowUsers " << user_ << "\n"
-      << "ChrootDirectory none\n"
-      << "UseDNS no\n"
-      << "PrintMotd no\n"
-      << "LogLevel VERBOSE\n"
-      << "Subsystem sftp internal-sftp\n";
+
+  // The port found by FreePort can be taken by someone else before sshd binds it (tests run in
+  // parallel): then sshd logs a bind error and exits, and we try again with a new port.
+  std::string failures;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = FreePort();
+    known_hosts_line_ = "[127.0.0.1]:" + std::to_string(port_) + " " + type + " " + key;
+    {
+      std::ofstream c(config);
+      c << "Port " << port_ << "\n"
+        << "ListenAddress 127.0.0.1\n"
+        << "HostKey " << host_key << "\n"
+        << "PidFile " << pid_file_ << "\n"
+        << "AuthorizedKeysFile " << authorized << "\n"
+        << "PubkeyAuthentication yes\n"
+        << "PasswordAuthentication no\n"
+        << "KbdInteractiveAuthentication no\n"
+        << "UsePAM no\n"
+        << "StrictModes no\n"
+        << "PermitRootLogin yes\n"
+        << "AllowUsers " << user_ << "\n"
+        << "ChrootDirectory none\n"
+        << "UseDNS no\n"
+        << "PrintMotd no\n"
+        << "LogLevel VERBOSE\n"
+        << "Subsystem sftp internal-sftp\n";
+    }
+    std::filesystem::remove(log_file_);
+    std::filesystem::remove(pid_file_);
+    if (Start(config)) return;
+    failures += Log();
   }
+  Fail("sshd did not start after 5 attempts: " + failures);
+}
+
+bool Sshd::Start(const std::string& config) {
   const CommandResult started = RunCommand({kSshd, "-f", config, "-E", log_file_});
   if (started.exit_code != 0) {
     Fail("sshd did not start (exit " + std::to_string(started.exit_code) + "): " + started.err +
          Log());
   }
+  // Ours is up when it says it listens on the port, has written its pid, and accepts.
+  const std::string listening = "Server listening on 127.0.0.1 port " + std::to_string(port_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!(PortAccepts(port_) && MasterPid() > 0)) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      Fail("sshd did not accept connections on port " + std::to_string(port_) + ": " + Log());
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string log = Log();
+    if (log.find(listening) != std::string::npos && MasterPid() > 0 && PortAccepts(port_)) {
+      return true;
+    }
+    if (log.find("Cannot bind any address") != std::string::npos ||
+        log.find("fatal") != std::string::npos) {
+      break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  Stop();
+  return false;
 }
 
-Sshd::~Sshd() {
+void Sshd::Stop() {
   const int pid = MasterPid();
   if (pid <= 0) return;
   for (const int child : Descendants(pid)) {
@@ -202,6 +224,8 @@ Sshd::~Sshd() {
   }
   if (Alive(pid)) ::kill(pid, SIGKILL);
 }
+
+Sshd::~Sshd() { Stop(); }
 
 int Sshd::MasterPid() const {
   std::ifstream f(pid_file_);

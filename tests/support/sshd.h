@@ -49,6 +49,9 @@ class Sshd {
 
  private:
   int MasterPid() const;
+  // Starts sshd with `config`; true once it listens on port_, false (stopped again) if not.
+  bool Start(const std::string& config);
+  void Stop();
 
   TempDir dir_;
   std::uint16_t port_ = 0;
