@@ -212,9 +212,7 @@ class Evaluator {
   }
 
   void Explain(const Rule& r, const Ctx& ctx, const std::string& value) {
-    *explain_ += "  " + FieldPath() + " = " + value + "  <- " + Where(m_, r.line);
-    if (r.source >= 0) *explain_ += " " + m_.source_texts[static_cast<size_t>(r.source)];
-    *explain_ += " (" + src_.Describe(r.source, ctx) + ")\n";
+    *explain_ += "  " + FieldPath() + " = " + value + "  <- " + Where(m_, r.line) + " " + src_.Describe(r.source, ctx) + "\n";
   }
 
   // Writes `"name":value` after a comma when needed; returns true when something was written.

@@ -1,0 +1,303 @@
+// The mapping engine (issue 4): exact decimals, paths, profiles and mappings with file:line
+// errors, the golden pairs of every shipped mapping and the exception pack, every produced
+// event checked against its JSON Schema, and the map/render/mapping commands end to end.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/canonical/json_input.h"
+#include "gateway/canonical/json_schema.h"
+#include "gateway/mapping/decimal.h"
+#include "gateway/mapping/golden.h"
+#include "gateway/mapping/map_file.h"
+#include "gateway/mapping/path.h"
+#include "gateway/partners/profile.h"
+#include "tests/support/run_command.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gateway::mapping::DecimalAdd;
+using gateway::mapping::DecimalCompare;
+using gateway::mapping::DecimalSubtract;
+using gateway::mapping::NormalizeDecimal;
+using nlohmann::json;
+using x12test::RunCommand;
+using x12test::TempDir;
+
+const std::string kSrc = EDIGATE_SOURCE_DIR;
+const std::string kBin = EDIGATE_BINARY;
+const std::string kConfig = kSrc + "/config.example.yaml";
+
+TEST(Decimal, NormalizesWithoutFloatingPoint) {
+  EXPECT_EQ(*NormalizeDecimal("010.50"), "10.5");
+  EXPECT_EQ(*NormalizeDecimal("-0.0"), "0");
+  EXPECT_EQ(*NormalizeDecimal(".5"), "0.5");
+  EXPECT_EQ(*NormalizeDecimal("+7"), "7");
+  EXPECT_EQ(*NormalizeDecimal("1050", 2), "10.5");
+  EXPECT_EQ(*NormalizeDecimal("5", 2), "0.05");
+  EXPECT_EQ(*NormalizeDecimal("0.1000000000000000000000001"), "0.1000000000000000000000001");
+  EXPECT_FALSE(NormalizeDecimal("1e3"));
+  EXPECT_FALSE(NormalizeDecimal("12a"));
+  EXPECT_FALSE(NormalizeDecimal(""));
+  EXPECT_FALSE(NormalizeDecimal("."));
+}
+
+TEST(Decimal, ArithmeticIsExact) {
+  EXPECT_EQ(*DecimalSubtract("10", "6"), "4");
+  EXPECT_EQ(*DecimalSubtract("4", "6"), "-2");
+  EXPECT_EQ(*DecimalSubtract("0.3", "0.1"), "0.2");  // 0.19999999999999998 in binary floating point
+  EXPECT_EQ(*DecimalAdd("0.1", "0.2"), "0.3");
+  EXPECT_EQ(*DecimalAdd("99999999999999999999", "1"), "100000000000000000000");
+  EXPECT_EQ(*DecimalSubtract("-1.5", "-1.5"), "0");
+  EXPECT_EQ(*DecimalCompare("2.50", "2.5"), 0);
+  EXPECT_EQ(*DecimalCompare("-3", "2"), -1);
+  EXPECT_FALSE(DecimalSubtract("x", "1"));
+}
+
+TEST(Path, ParsesQualifiersElementsAndComponents) {
+  auto p = gateway::mapping::ParseX12Path("N1[N101=ST]/N3-01");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->steps.size(), 2u);
+  EXPECT_EQ(p->steps[0].tag, "N1");
+  ASSERT_EQ(p->steps[0].conditions.size(), 1u);
+  EXPECT_EQ(p->steps[0].conditions[0].element, 1);
+  EXPECT_EQ(p->steps[0].conditions[0].values, std::vector<std::string>{"ST"});
+  EXPECT_EQ(p->element, 1);
+  auto q = gateway::mapping::ParseX12Path("**/HL[HL03=I]");
+  ASSERT_TRUE(q.ok());
+  EXPECT_TRUE(q->steps[0].descendant);
+  EXPECT_EQ(q->element, 0);
+  auto c = gateway::mapping::ParseX12Path("QTY[QTY01!=17|33]-03-1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->steps[0].conditions[0].negate);
+  EXPECT_EQ(c->steps[0].conditions[0].values.size(), 2u);
+  EXPECT_EQ(c->component, 1);
+  auto bad = gateway::mapping::ParseX12Path("N1[N201=ST]-02");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("N101"), std::string::npos) << bad.status().message();
+}
+
+TEST(PartnerProfile, ErrorsNameFileLineAndKey) {
+  TempDir dir;
+  const std::string f = dir.Write("p.yaml",
+                                  "id: acme\n"
+                                  "x12:\n"
+                                  "  ours: {qualifier: ZZ, id: OMS}\n"
+                                  "  theirs: {qualifier: ZZZ, id: ACME}\n");
+  auto p = gateway::partners::LoadPartnerProfile(f, dir.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find(f + ":4: x12.theirs.qualifier"), std::string::npos) << p.status().message();
+  const std::string g = dir.Write("q.yaml", "id: acme\nformat: xml\ndeadlines: {ack_997: soon}\n");
+  auto q = gateway::partners::LoadPartnerProfile(g, dir.path());
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.status().message().find(g + ":3: deadlines.ack_997"), std::string::npos) << q.status().message();
+  const std::string h = dir.Write("r.yaml", "id: acme\nformat: xml\ncode_tabels: {}\n");
+  auto r = gateway::partners::LoadPartnerProfile(h, dir.path());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find(h + ":3: code_tabels: unknown key"), std::string::npos) << r.status().message();
+}
+
+TEST(PartnerProfile, ExamplesLoad) {
+  auto setup = gateway::mapping::LoadPartnerSetup(kConfig, "example-3pl");
+  ASSERT_TRUE(setup.ok()) << setup.status().message();
+  EXPECT_EQ(setup->profile.theirs.id, "RENO3PL");
+  EXPECT_EQ(setup->inbound.size(), 5u);
+  EXPECT_EQ(setup->outbound.count("940"), 1u);
+  EXPECT_EQ(setup->profile.ack_deadline.count(), 4 * 3600);
+  auto xml = gateway::mapping::LoadPartnerSetup(kConfig, "example-xml-3pl");
+  ASSERT_TRUE(xml.ok()) << xml.status().message();
+}
+
+// A mapping with an error is refused with its file and line; a mapping error in a message
+// names the mapping line, the field and the segment position.
+TEST(Mapping, ErrorsPointAtTheMappingLineAndTheSegment) {
+  TempDir dir;
+  fs::create_directories(dir.path() + "/partners");
+  fs::create_directories(dir.path() + "/mappings");
+  dir.Write("config.yaml", "partners_dir: partners\nmappings_dir: mappings\n");
+  dir.Write("partners/p.yaml",
+            "id: p\nx12:\n  ours: {qualifier: ZZ, id: OMSGATEWAY}\n  theirs: {qualifier: ZZ, id: RENO3PL}\n"
+            "mappings:\n  inbound:\n    \"945\": m.yaml\n");
+  dir.Write("mappings/m.yaml",
+            "mapping: m\ntransaction_set: \"945\"\ntype: shipment_confirmation\n"
+            "data:\n  order_id: {path: W06-02, required: true}\n  lines:\n    each: LX/W12\n"
+            "    fields:\n      sku: {path: W12-22, required: true}\n");
+  auto setup = gateway::mapping::LoadPartnerSetup(dir.path() + "/config.yaml", "p");
+  ASSERT_TRUE(setup.ok()) << setup.status().message();
+  auto r = RunCommand({kBin, "map", "--config", dir.path() + "/config.yaml", "--partner", "p",
+                       kSrc + "/examples/x12/945-shipments.edi"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("mappings/m.yaml:9: data.lines[0].sku: required value missing (W12-22 from segment 11 (W12))"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+
+  dir.Write("mappings/m.yaml", "mapping: m\ntransaction_set: \"945\"\ntype: x\ndata:\n  a: {path: W06-02, lookup: nope}\n");
+  auto bad = gateway::mapping::LoadPartnerSetup(dir.path() + "/config.yaml", "p");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("m.yaml:5: data.a.lookup: code table 'nope'"), std::string::npos)
+      << bad.status().message();
+  dir.Write("mappings/m.yaml", "mapping: m\ntransaction_set: \"945\"\ntype: x\ndata:\n  a: \"N1[N101=ST\"\n");
+  auto bad_path = gateway::mapping::LoadPartnerSetup(dir.path() + "/config.yaml", "p");
+  ASSERT_FALSE(bad_path.ok());
+  EXPECT_NE(bad_path.status().message().find("m.yaml:5: path 'N1[N101=ST'"), std::string::npos)
+      << bad_path.status().message();
+}
+
+// Every golden pair of every shipped mapping, the exception pack and the guide's example.
+TEST(Golden, AllPairsPass) {
+  for (const std::string dir : {"/tests/gateway/golden/example-3pl", "/tests/gateway/golden/example-xml-3pl",
+                                "/docs/examples/acme-3pl/golden"}) {
+    std::ostringstream out;
+    auto sum = gateway::mapping::RunGoldenTests(kSrc + dir, out);
+    ASSERT_TRUE(sum.ok()) << sum.status().message();
+    EXPECT_EQ(sum->failed, 0) << out.str();
+    EXPECT_GT(sum->passed, 0) << dir;
+  }
+}
+
+class Collect : public gateway::mapping::InboundSink {
+ public:
+  void OnMapped(const gateway::mapping::MappedMessage& m) override { events.emplace_back(m.event); }
+  void OnRejected(gateway::mapping::RejectedMessage r) override { rejected.push_back(r.what); }
+  void OnWarning(const std::string&) override {}
+  std::vector<std::string> events, rejected;
+};
+
+// Every event produced from the golden inputs and the examples validates against the JSON
+// Schema of its type (docs/schemas), with the project's schema checker.
+TEST(Schemas, EveryProducedEventValidates) {
+  struct Dir {
+    std::string path, config, partner;
+  };
+  const std::vector<Dir> dirs = {{kSrc + "/tests/gateway/golden/example-3pl", kConfig, "example-3pl"},
+                                 {kSrc + "/examples/x12", kConfig, "example-3pl"},
+                                 {kSrc + "/tests/gateway/golden/example-xml-3pl", kConfig, "example-xml-3pl"},
+                                 {kSrc + "/docs/examples/acme-3pl/golden", kSrc + "/docs/examples/acme-3pl/config.yaml",
+                                  "acme-3pl"}};
+  std::map<std::string, int> per_type;
+  for (const Dir& d : dirs) {
+    auto setup = gateway::mapping::LoadPartnerSetup(d.config, d.partner);
+    ASSERT_TRUE(setup.ok()) << setup.status().message();
+    for (const auto& e : fs::directory_iterator(d.path)) {
+      const std::string ext = e.path().extension().string();
+      if (ext != ".edi" && ext != ".xml") continue;
+      if (e.path().filename().string().find(".expected") != std::string::npos) continue;
+      Collect c;
+      ASSERT_TRUE(gateway::mapping::MapFile(e.path().string(), *setup, false, c).ok());
+      for (const std::string& line : c.events) {
+        const json event = json::parse(line);
+        const std::string type = event["type"];
+        const json* schema = gateway::canonical::CanonicalSchema(type);
+        ASSERT_NE(schema, nullptr) << type;
+        std::vector<std::string> errors;
+        EXPECT_TRUE(gateway::canonical::CheckJsonSchema(*schema, event, &errors))
+            << e.path() << ": " << (errors.empty() ? "" : errors[0]) << "\n" << line;
+        ++per_type[type];
+      }
+    }
+  }
+  for (const char* t : {"shipment_confirmation", "ship_notice", "inventory_snapshot", "receipt_advice",
+                        "order_acknowledgment"}) {
+    EXPECT_GT(per_type[t], 0) << t;
+  }
+  // The orders of the golden tests and examples against fulfillment_order.
+  const json* schema = gateway::canonical::CanonicalSchema("fulfillment_order");
+  ASSERT_NE(schema, nullptr);
+  for (const std::string f : {"/examples/orders/SO-10047.json", "/tests/gateway/golden/example-3pl/940-order.json"}) {
+    std::ifstream in(kSrc + f);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto order = gateway::canonical::ParseExactJson(text.str());  // 2.50 stays "2.50", not a double
+    ASSERT_TRUE(order.ok());
+    std::vector<std::string> errors;
+    EXPECT_TRUE(gateway::canonical::CheckJsonSchema(*schema, *order, &errors, "#/$defs/data"))
+        << f << ": " << (errors.empty() ? "" : errors[0]);
+  }
+}
+
+TEST(SchemaChecker, ReportsJsonPaths) {
+  const json* schema = gateway::canonical::CanonicalSchema("shipment_confirmation");
+  ASSERT_NE(schema, nullptr);
+  json data = {{"order_id", "A"}, {"shipment_id", "B"}, {"ship_date", "2026-13-01"},
+               {"lines", json::array({{{"line_number", 1}, {"sku", "S"}, {"quantity_shipped", 2.5},
+                                       {"uom", "EA"}, {"status", "lost"}}})}};
+  std::vector<std::string> errors;
+  EXPECT_FALSE(gateway::canonical::CheckJsonSchema(*schema, data, &errors, "#/$defs/data"));
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  EXPECT_NE(all.find("$.ship_date: \"2026-13-01\" is not a valid date"), std::string::npos) << all;
+  EXPECT_NE(all.find("$.lines[0].quantity_shipped: must be string"), std::string::npos) << all;
+  EXPECT_NE(all.find("$.lines[0].status: must be one of"), std::string::npos) << all;
+}
+
+TEST(MapCommand, RejectedSetsGoToStderrAndExitOne) {
+  auto r = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl",
+                       kSrc + "/tests/gateway/golden/example-3pl/945-one-rejected.edi"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.err.find("REJECTED set 945 0002"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("SE01 says"), std::string::npos) << r.err;
+}
+
+TEST(MapCommand, PartnerOverridesTheSenderWithAWarning) {
+  auto r = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl",
+                       kSrc + "/docs/examples/acme-3pl/golden/acme-945.edi"});
+  // Mapped with example-3pl's profile as asked; ACME's own status codes are not in its table.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("data.lines[0].status: code 'SH' is not in code table 'status'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: interchange 000007001: the sender is 01:123456789, not example-3pl's"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(MapCommand, ExplainNamesTheRules) {
+  auto r = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl", "--explain",
+                       kSrc + "/examples/x12/945-shipments.edi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("data.lines[1].quantity_shipped = 4  <- "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mappings/x12-004010/945.yaml:"), std::string::npos) << r.err;
+}
+
+TEST(RenderCommand, ValidOrderGivesA940AndBadOrderNamesJsonPaths) {
+  auto ok = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl",
+                        kSrc + "/examples/orders/SO-10047.json"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out.rfind("ISA*00*", 0), 0u) << ok.out;
+  EXPECT_NE(ok.out.find("W01*2.5*CA**SK*MUG-RED-12~"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("W76*5.5~"), std::string::npos) << ok.out;
+  // Rendered offline with a throwaway counter: control number 1, nothing consumed.
+  EXPECT_NE(ok.out.find("*000000001*0*P*>~"), std::string::npos) << ok.out;
+  auto bad = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl",
+                         kSrc + "/tests/gateway/golden/example-3pl/940-bad-order.json"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(bad.out.empty());
+  EXPECT_NE(bad.err.find("$.ship_to.postal_code: is required"), std::string::npos) << bad.err;
+}
+
+TEST(MappingTestCommand, ReportsADiffOnMismatch) {
+  TempDir dir;
+  const std::string g = kSrc + "/tests/gateway/golden/example-3pl/";
+  std::ifstream in(g + "945-over-shipped.expected.jsonl");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string expected = ss.str();
+  const std::string from = "\"quantity_difference\":\"-2\"";
+  expected.replace(expected.find(from), from.size(), "\"quantity_difference\":\"2\"");
+  fs::copy_file(g + "945-over-shipped.edi", dir.path() + "/case.edi");
+  dir.Write("case.expected.jsonl", expected);
+  dir.Write("mapping-test.yaml", "config: " + kConfig + "\npartner: example-3pl\n");
+  auto r = RunCommand({kBin, "mapping", "test", dir.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("FAIL case.edi"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("$.data.lines[0].quantity_difference: expected \"2\", got \"-2\""), std::string::npos) << r.out;
+  auto all = RunCommand({kBin, "mapping", "test", kSrc + "/tests/gateway/golden/example-3pl"});
+  EXPECT_EQ(all.exit_code, 0) << all.out;
+}
+
+}  // namespace
