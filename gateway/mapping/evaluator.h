@@ -52,6 +52,7 @@ class Evaluator {
   // Evaluates a value rule; true with *out set when it yields a value.
   bool Value(const Rule& r, const Ctx& ctx, std::string* out) {
     if (r.when && !Test(*r.when, ctx)) return false;
+    const size_t errors_before = errors_->size();
     bool present = Raw(r, ctx, out);
     if (present && r.trim) TrimSpaces(*out);
     if (present && out->empty()) present = false;
@@ -68,7 +69,8 @@ class Evaluator {
       *out = *r.default_value;
       present = true;
     }
-    if (!present && r.required) Fail(r, ctx, "required value missing");
+    // A value that was there but could not be used has been reported already.
+    if (!present && r.required && errors_->size() == errors_before) Fail(r, ctx, "required value missing");
     return present;
   }
 
