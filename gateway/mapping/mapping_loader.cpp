@@ -120,6 +120,7 @@ class Loader {
       case Format::kX12: {
         auto p = ParseX12Path(text);
         if (!p.ok()) return Status(Code::kInvalidArgument, Where(*m_, line) + ": " + p.status().message());
+        p->slot = static_cast<int>(m_->x12_paths.size());
         m_->x12_paths.push_back(std::move(*p));
         break;
       }

@@ -43,6 +43,7 @@ struct X12Path {
   std::vector<PathStep> steps;
   int element = 0;    // 0: the path selects segments or loops
   int component = 0;  // 0: the whole element
+  int slot = -1;      // index in its mapping's x12_paths (SetTree caches set-root lookups by it)
 };
 
 // Parses `text`; the error message says what is wrong and where in the text.

@@ -34,7 +34,14 @@ int SetTree::NewInstance(int trigger, int parent) {
   in.trigger = trigger;
   in.parent = parent;
   in.items.clear();
+  in.keys.clear();
   return static_cast<int>(instance_count_++);
+}
+
+void SetTree::AddItem(int instance, int item, uint32_t key) {
+  Instance& in = instances_[static_cast<size_t>(instance)];
+  in.items.push_back(item);
+  in.keys.push_back(key);
 }
 
 void SetTree::Clear() {
@@ -44,6 +51,7 @@ void SetTree::Clear() {
   instance_count_ = 0;
   stack_.clear();
   hl_.clear();
+  ++generation_;
   stack_.push_back(NewInstance(-1, -1));
 }
 
@@ -63,14 +71,14 @@ void SetTree::Add(const edi::Segment& segment, const edi::SegmentContext& contex
     if (stack_.size() > depth) stack_.resize(depth);
     const int parent = stack_.back();
     owner = NewInstance(index, parent);
-    instances_[static_cast<size_t>(parent)].items.push_back(~owner);
+    AddItem(parent, ~owner, r.key);
     stack_.push_back(owner);
     if (r.key == kHlKey) hl_.push_back(owner);
   } else {
     if (stack_.size() > depth + 1) stack_.resize(depth + 1);
     owner = stack_.back();
   }
-  instances_[static_cast<size_t>(owner)].items.push_back(index);
+  AddItem(owner, index, r.key);
   r.instance = owner;
   records_.push_back(r);
   count_ = records_.size();
@@ -115,14 +123,21 @@ void SetTree::ReparentHl() {
         old_parents.push_back(in.parent);
       }
       in.parent = parent;
-      instances_[static_cast<size_t>(parent)].items.push_back(~h);
+      AddItem(parent, ~h, kHlKey);
     }
   }
   for (int p : old_parents) {
-    auto& items = instances_[static_cast<size_t>(p)].items;
-    items.erase(std::remove_if(items.begin(), items.end(),
-                               [&](int it) { return it < 0 && instances_[static_cast<size_t>(~it)].parent != p; }),
-                items.end());
+    Instance& in = instances_[static_cast<size_t>(p)];
+    size_t kept = 0;
+    for (size_t k = 0; k < in.items.size(); ++k) {
+      const int it = in.items[k];
+      if (it < 0 && instances_[static_cast<size_t>(~it)].parent != p) continue;
+      in.items[kept] = it;
+      in.keys[kept] = in.keys[k];
+      ++kept;
+    }
+    in.items.resize(kept);
+    in.keys.resize(kept);
   }
 }
 
@@ -176,11 +191,15 @@ bool SetTree::Walk(const X12Path& path, size_t i, int inst, bool all, std::vecto
                    Match* first, uint32_t exclude) const {
   if (path.steps[i].descendant) return WalkDescendants(path, i, inst, all, out, first);
   bool any = false;
-  for (int item : instances_[static_cast<size_t>(inst)].items) {
-    if (exclude != 0 && item < 0 &&
-        records_[static_cast<size_t>(instances_[static_cast<size_t>(~item)].trigger)].key == exclude) {
-      continue;
-    }
+  const Instance& in = instances_[static_cast<size_t>(inst)];
+  const uint32_t want = path.steps[i].key;
+  const uint32_t* const keys = in.keys.data();
+  const size_t n = in.keys.size();
+  for (size_t k = 0; k < n; ++k) {
+    // A member of another tag cannot match (MatchItem compares the same key).
+    if (keys[k] != want) continue;
+    const int item = in.items[k];
+    if (exclude != 0 && item < 0 && want == exclude) continue;
     if (MatchItem(path, i, item, all, out, first)) {
       any = true;
       if (!all) return true;
@@ -192,11 +211,14 @@ bool SetTree::Walk(const X12Path& path, size_t i, int inst, bool all, std::vecto
 bool SetTree::WalkDescendants(const X12Path& path, size_t i, int inst, bool all, std::vector<Match>* out,
                               Match* first) const {
   bool any = false;
-  const int trigger = instances_[static_cast<size_t>(inst)].trigger;
-  for (int item : instances_[static_cast<size_t>(inst)].items) {
+  const Instance& in = instances_[static_cast<size_t>(inst)];
+  const int trigger = in.trigger;
+  const uint32_t want = path.steps[i].key;
+  for (size_t k = 0; k < in.items.size(); ++k) {
+    const int item = in.items[k];
     // A loop's trigger stands for the loop, which the level above has already matched.
     if (item == trigger) continue;
-    if (MatchItem(path, i, item, all, out, first)) {
+    if (in.keys[k] == want && MatchItem(path, i, item, all, out, first)) {
       any = true;
       if (!all) return true;
     }
@@ -253,8 +275,23 @@ bool SetTree::ForEachLevel(const X12Path& path, const Scope& scope, F&& try_leve
   return try_level(-1, kRoot, root_exclude);
 }
 
+bool SetTree::FindAtRoot(const X12Path& path, uint32_t exclude, Match* out) const {
+  if (path.slot < 0) return TryLevel(path, -1, kRoot, exclude, false, nullptr, out);
+  if (memo_.size() <= static_cast<size_t>(path.slot)) memo_.resize(static_cast<size_t>(path.slot) + 1);
+  RootMemo& m = memo_[static_cast<size_t>(path.slot)];
+  if (m.path != &path || m.generation != generation_ || m.exclude != exclude) {
+    m.path = &path;
+    m.generation = generation_;
+    m.exclude = exclude;
+    m.found = TryLevel(path, -1, kRoot, exclude, false, nullptr, &m.match);
+  }
+  if (m.found) *out = m.match;
+  return m.found;
+}
+
 bool SetTree::Find(const X12Path& path, const Scope& scope, Match* out) const {
   return ForEachLevel(path, scope, [&](int seg, int inst, uint32_t exclude) {
+    if (seg < 0 && inst == kRoot) return FindAtRoot(path, exclude, out);
     return TryLevel(path, seg, inst, exclude, false, nullptr, out);
   });
 }

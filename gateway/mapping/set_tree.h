@@ -28,6 +28,8 @@ class SetTree {
     int parent = -1;   // instance index; -1 for the root
     // Members in document order: a segment index (>= 0) or ~instance index (< 0).
     std::vector<int> items;
+    // The tag key of each member (a loop's: its trigger's), so a step scans a flat array.
+    std::vector<uint32_t> keys;
   };
 
   void Clear();
@@ -96,6 +98,20 @@ class SetTree {
   bool ForEachLevel(const X12Path& path, const Scope& scope, F&& try_level) const;
   void ReparentHl();
   int NewInstance(int trigger, int parent);
+  void AddItem(int instance, int item, uint32_t key);
+
+  // First matches at the set root, per path slot, for the current set (generation): lookups
+  // of heading data from inside lines end at the root, once per line otherwise.
+  struct RootMemo {
+    const X12Path* path = nullptr;
+    uint64_t generation = 0;
+    uint32_t exclude = 0;
+    bool found = false;
+    Match match;
+  };
+  bool FindAtRoot(const X12Path& path, uint32_t exclude, Match* out) const;
+  mutable std::vector<RootMemo> memo_;
+  uint64_t generation_ = 0;
 
   std::string arena_;
   std::vector<Record> records_;
