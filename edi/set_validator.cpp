@@ -39,6 +39,22 @@ bool DenseHlId(std::string_view s, uint32_t* out) {
   return true;
 }
 
+// A masked syntax rule against the bits of the present elements. Positions of a masked rule
+// are distinct, so "all present" is have == mask and "at most one" is a single bit: no
+// popcount, which without -mpopcnt is a libgcc call per rule per segment.
+bool MaskedRuleHolds(const SyntaxRule& r, uint64_t present_mask) {
+  const uint64_t have = r.mask & present_mask;
+  const uint64_t first_bit = uint64_t{1} << r.positions.front();
+  switch (r.kind) {
+    case 'P': return have == 0 || have == r.mask;
+    case 'R': return have != 0;
+    case 'C': return (have & first_bit) == 0 || have == r.mask;
+    case 'E': return (have & (have - 1)) == 0;
+    case 'L': return (have & first_bit) == 0 || have != first_bit;
+    default: return true;
+  }
+}
+
 std::string CodeText(std::string_view code) {
   if (code == "1") return "mandatory data element missing";
   if (code == "2") return "conditional required data element missing";
@@ -297,19 +313,7 @@ void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint
   }
   for (const SyntaxRule& r : def.rules) {
     if (r.masked) {
-      const uint64_t have = r.mask & present_mask;
-      const int n = __builtin_popcountll(have);
-      const uint64_t first_bit = uint64_t{1} << r.positions.front();
-      bool holds = true;
-      switch (r.kind) {
-        case 'P': holds = n == 0 || n == static_cast<int>(r.positions.size()); break;
-        case 'R': holds = n > 0; break;
-        case 'C': holds = (have & first_bit) == 0 || have == r.mask; break;
-        case 'E': holds = n <= 1; break;
-        case 'L': holds = (have & first_bit) == 0 || n != 1; break;
-        default: break;
-      }
-      if (holds) continue;  // else the exact checks below name the element
+      if (MaskedRuleHolds(r, present_mask)) continue;  // else the exact checks below name the element
     }
     auto present = [&](int p) { return !seg.element(static_cast<size_t>(p)).empty(); };
     int count = 0;
