@@ -30,13 +30,13 @@ class Evaluator {
   Evaluator(const Mapping& m, Src& src, std::vector<std::string>* errors, std::string* explain)
       : m_(m), src_(src), errors_(errors), explain_(explain) {
     key_parts_.resize(m.key_fields.size());
-    path_.reserve(32);
+    path_.resize(32);
   }
 
   // Clears the idempotency key parts before the next message.
   void Reset() {
     for (std::string& k : key_parts_) k.clear();
-    path_.clear();
+    path_size_ = 0;
     depth_ = 0;
   }
 
@@ -54,11 +54,11 @@ class Evaluator {
     if (r.when && !Test(*r.when, ctx)) return false;
     const size_t errors_before = errors_->size();
     bool present = Raw(r, ctx, out);
-    if (present && r.trim) TrimSpaces(*out);
+    if (present && r.trim && !out->empty() && (IsSpace(out->front()) || IsSpace(out->back()))) TrimSpaces(*out);
     if (present && out->empty()) present = false;
     if (present && r.upper) ToUpper(*out);
     if (present && (r.has_map || r.table >= 0)) present = Lookup(r, ctx, out);
-    if (present) {
+    if (present && r.type != ValueType::kString) {  // strings need no conversion
       std::string why;
       if (!ConvertValue(r.type, r.implied_decimals, m_.outbound, *out, &why)) {
         Fail(r, ctx, why);
@@ -93,7 +93,8 @@ class Evaluator {
   // "data.lines[1].sku" for messages.
   std::string FieldPath() const {
     std::string p;
-    for (const auto& [name, index] : path_) {
+    for (size_t i = 0; i < path_size_; ++i) {
+      const auto& [name, index] = path_[i];
       if (index >= 0) {
         p += "[" + std::to_string(index) + "]";
       } else {
@@ -114,8 +115,12 @@ class Evaluator {
     errors_->push_back(std::move(msg));
   }
 
-  void Push(std::string_view name, int index) { path_.emplace_back(name, index); }
-  void Pop() { path_.pop_back(); }
+  // The field path is a stack of (name, index) kept in a buffer that only grows.
+  void Push(std::string_view name, int index) {
+    if (path_size_ == path_.size()) path_.resize(path_.size() * 2);
+    path_[path_size_++] = {name, index};
+  }
+  void Pop() { --path_size_; }
 
  private:
   bool Raw(const Rule& r, const Ctx& ctx, std::string* out) {
@@ -183,16 +188,13 @@ class Evaluator {
 
   bool Lookup(const Rule& r, const Ctx& ctx, std::string* v) {
     const std::string* hit = nullptr;
-    std::string table_name;
     if (r.has_map) {
       for (const auto& [k, mapped] : r.map) {
         if (k == *v) hit = &mapped;
       }
-      table_name = "the rule's map";
     } else {
       const partners::CodeTable& t = m_.tables[static_cast<size_t>(r.table)];
       hit = r.reverse_lookup ? t.FindReverse(*v) : t.Find(*v);
-      table_name = "code table '" + t.name + "' of " + m_.profile_file;
     }
     if (hit != nullptr) {
       *v = *hit;
@@ -203,9 +205,14 @@ class Evaluator {
       case Rule::OnMissing::kOmit: return false;
       case Rule::OnMissing::kError: break;
     }
+    const std::string table_name =
+        r.has_map ? std::string("the rule's map")
+                  : "code table '" + m_.tables[static_cast<size_t>(r.table)].name + "' of " + m_.profile_file;
     Fail(r, ctx, "code '" + *v + "' is not in " + table_name);
     return false;
   }
+
+  static bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
   void Key(std::string& out, std::string_view name) {
     out.push_back('"');
@@ -335,6 +342,7 @@ class Evaluator {
   std::vector<std::string>* errors_;
   std::string* explain_;
   std::vector<std::pair<std::string_view, int>> path_;
+  size_t path_size_ = 0;
   std::vector<std::string> key_parts_;
   std::vector<std::string> values_;  // one value buffer per object depth, reused
   size_t depth_ = 0;

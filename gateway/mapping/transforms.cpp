@@ -81,6 +81,51 @@ std::string IsoTime(const std::string& hms, bool seconds) {
   return t;
 }
 
+// NormalizeDecimal in place without allocating, for the usual plain decimal ("010.50" ->
+// "10.5"). False when the text is anything else (implied decimals to shift, not a number,
+// very long, or a fraction when `whole`): the caller takes the general path, which also
+// words the error. `v` is untouched when this returns false.
+bool NormalizeDecimalInPlace(std::string& v, int implied, bool whole) {
+  size_t b = 0, e = v.size();
+  while (b < e && v[b] == ' ') ++b;
+  while (e > b && v[e - 1] == ' ') --e;
+  bool negative = false;
+  if (b < e && (v[b] == '-' || v[b] == '+')) {
+    negative = v[b] == '-';
+    ++b;
+  }
+  if (b == e || e - b > 60) return false;
+  size_t ib = b, ie = b;
+  while (ie < e && v[ie] >= '0' && v[ie] <= '9') ++ie;
+  size_t fb = ie, fe = ie;
+  if (ie < e) {
+    if (v[ie] != '.') return false;
+    fb = fe = ie + 1;
+    while (fe < e && v[fe] >= '0' && v[fe] <= '9') ++fe;
+    if (fe != e || (ie == ib && fe == fb)) return false;
+  } else if (implied > 0) {
+    return false;
+  }
+  while (ib < ie && v[ib] == '0') ++ib;
+  while (fe > fb && v[fe - 1] == '0') --fe;
+  if (whole && fe > fb) return false;
+  if (ib == ie && fb == fe) negative = false;
+  char buf[72];
+  size_t n = 0;
+  if (negative) buf[n++] = '-';
+  if (ib == ie) {
+    buf[n++] = '0';
+  } else {
+    for (size_t i = ib; i < ie; ++i) buf[n++] = v[i];
+  }
+  if (fe > fb) {
+    buf[n++] = '.';
+    for (size_t i = fb; i < fe; ++i) buf[n++] = v[i];
+  }
+  v.assign(buf, n);
+  return true;
+}
+
 }  // namespace
 
 void TrimSpaces(std::string& s) {
@@ -88,7 +133,8 @@ void TrimSpaces(std::string& s) {
   while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
   size_t b = 0;
   while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  if (b > 0 || e < s.size()) s = s.substr(b, e - b);
+  if (e < s.size()) s.resize(e);
+  if (b > 0) s.erase(0, b);
 }
 
 void ToUpper(std::string& s) {
@@ -112,6 +158,7 @@ bool ConvertValue(ValueType type, int implied, bool outbound, std::string& v, st
     }
     case ValueType::kDecimal:
     case ValueType::kInteger: {
+      if (NormalizeDecimalInPlace(v, implied, type == ValueType::kInteger)) return true;
       auto d = NormalizeDecimal(v, implied);
       if (!d) {
         *why = "'" + v + "' is not a decimal number";
