@@ -77,6 +77,21 @@ void Finalize(StructureNode& n) {
   }
 }
 
+// Fills SegmentDef::compiled from its elements (which no longer move: the pointers stay valid).
+void Compile(SegmentDef* seg) {
+  seg->compiled.clear();
+  for (const ElementDef& e : seg->elements) {
+    ElementRule r;
+    r.type = e.type;
+    r.mandatory = e.mandatory;
+    r.has_codes = !e.codes.empty();
+    r.min_length = static_cast<uint32_t>(e.min_length);
+    r.max_length = static_cast<uint32_t>(e.max_length);
+    r.def = &e;
+    seg->compiled.push_back(r);
+  }
+}
+
 void CollectTags(const StructureNode& n, std::set<std::string>* tags) {
   if (!n.tag.empty()) tags->insert(n.tag);
   for (const StructureNode& c : n.children) CollectTags(c, tags);
@@ -222,6 +237,7 @@ class SchemaParser {
         }
         e.composite = it->second.get();
       }
+      Compile(seg.get());
       for (const SyntaxRule& r : seg->rules) {
         for (int p : r.positions) {
           if (p > static_cast<int>(seg->elements.size())) {

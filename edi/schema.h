@@ -57,12 +57,25 @@ struct SyntaxRule {
   bool masked = false;
 };
 
+// What the validator's one-pass check reads for each element of every segment, packed flat
+// (24 bytes, no strings) so a segment's rules share a cache line or two. The ElementDef
+// behind it (names, code strings) serves code lookups and the error path.
+struct ElementRule {
+  ElementType type = ElementType::kAN;
+  bool mandatory = false;
+  bool has_codes = false;
+  uint32_t min_length = 0;
+  uint32_t max_length = 0;
+  const ElementDef* def = nullptr;
+};
+
 struct SegmentDef {
   std::string tag;
   std::string name;
   std::vector<ElementDef> elements;
   std::vector<SyntaxRule> rules;
   size_t mandatory_end = 0;  // 1-based position of the last mandatory element, 0 if none
+  std::vector<ElementRule> compiled;  // one per element, filled by the schema parser
 };
 
 inline constexpr uint32_t kUnbounded = 0xFFFFFFFFu;

@@ -227,8 +227,108 @@ void SetValidator::End(const Segment* se, uint32_t position) {
   if (depth_ == 1) CloseFrame(stack_[0], position, offset);
 }
 
+namespace {
+
+// Byte classes for ElementsClean.
+constexpr uint8_t kSeparatorByte = 1;  // the element separator: ends the element
+constexpr uint8_t kInvalidByte = 2;    // never allowed in AN/ID data (HasInvalidCharacter)
+constexpr uint8_t kNonDigitByte = 4;
+
+template <typename Classes>
+void BuildByteClasses(const Delimiters& d, Classes* out) {
+  out->element = d.element;
+  out->component = d.component;
+  out->built = true;
+  // As HasInvalidCharacter in element_check.cpp: control characters, DEL, the component
+  // separator (with none, DEL stands in for it).
+  const auto comp = static_cast<unsigned char>(d.component != 0 ? d.component : 0x7f);
+  for (unsigned c = 0; c < 256; ++c) {
+    uint8_t k = 0;
+    if (c < 0x20 || c == 0x7f || c == comp) k |= kInvalidByte;
+    if (c < '0' || c > '9') k |= kNonDigitByte;
+    out->of[c] = k;
+  }
+  out->of[static_cast<unsigned char>(d.element)] |= kSeparatorByte;
+}
+
+// One non-empty element value under its rule, given the OR of its byte classes. False means
+// "not proved valid": the exact check decides. Values with a sign, a decimal point, a date or
+// a time go to CheckElementValue (exact by definition); composites to CheckElements.
+bool ValueClean(const ElementRule& r, std::string_view v, unsigned classes,
+                const Delimiters& delims) {
+  switch (r.type) {
+    case ElementType::kAN:
+      if (classes & kInvalidByte) return false;
+      break;
+    case ElementType::kID:
+      if (classes & kInvalidByte) return false;
+      if (r.has_codes && !r.def->HasCode(v)) return false;
+      break;
+    case ElementType::kN:
+    case ElementType::kR:
+      if (classes & kNonDigitByte) return CheckElementValue(*r.def, v, delims).empty();
+      break;  // digits only: the length is the value's
+    case ElementType::kDT:
+    case ElementType::kTM:
+      return CheckElementValue(*r.def, v, delims).empty();
+    case ElementType::kB:
+      return true;
+    case ElementType::kComposite:
+      return false;
+  }
+  return v.size() >= r.min_length && v.size() <= r.max_length;
+}
+
+}  // namespace
+
+bool SetValidator::ElementsClean(const SegmentDef& def, const Segment& seg) {
+  const Delimiters& delims = seg.delimiters();
+  if (!classes_.built || delims.element != classes_.element || delims.component != classes_.component) {
+    BuildByteClasses(delims, &classes_);
+  }
+  const uint8_t* const of = classes_.of;
+  const std::string_view raw = seg.raw();
+  const char* p = raw.data() + seg.tag().size();  // at the first separator, or the end
+  const char* const end = raw.data() + raw.size();
+  const size_t defined = def.compiled.size();
+  uint64_t present_mask = 0;  // as in CheckElements: bit i for non-empty element i < 64
+  size_t i = 0;
+  while (p < end) {
+    const char* const start = ++p;  // past the separator
+    ++i;
+    // The separator scan and the byte-class checks in one pass over the element.
+    unsigned classes = 0;
+    for (; p < end; ++p) {
+      const unsigned k = of[static_cast<unsigned char>(*p)];
+      if (k & kSeparatorByte) break;
+      classes |= k;
+    }
+    const size_t length = static_cast<size_t>(p - start);
+    if (i > defined) {
+      if (length != 0) return false;  // data beyond the definition
+      continue;
+    }
+    const ElementRule& r = def.compiled[i - 1];
+    if (length == 0) {
+      if (r.mandatory) return false;
+      continue;
+    }
+    if (i < 64) present_mask |= uint64_t{1} << i;
+    if (!ValueClean(r, std::string_view(start, length), classes, delims)) return false;
+  }
+  if (i < def.mandatory_end) return false;  // the last mandatory element is absent
+  for (const SyntaxRule& r : def.rules) {
+    if (!r.masked || !MaskedRuleHolds(r, present_mask)) return false;
+  }
+  return true;
+}
+
 void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
                                  std::string_view loop) {
+  // Nearly every segment is clean, which one pass proves; a segment with a finding (or a
+  // composite, or an unmasked syntax note) takes the element-by-element path below, which
+  // names each problem.
+  if (ElementsClean(def, seg)) return;
   const Delimiters& delims = seg.delimiters();
   const size_t defined = def.elements.size();
   // Trailing empty elements (extra separators) are tolerated; data beyond the definition is not.

@@ -54,6 +54,8 @@ class SetValidator {
   void ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position, uint64_t offset);
   void CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
                      std::string_view loop);
+  // True when CheckElements would find nothing in `seg`, proved in one pass over its bytes.
+  bool ElementsClean(const SegmentDef& def, const Segment& seg);
   void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
   void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
                        std::string code, std::string loop, std::string message);
@@ -61,6 +63,16 @@ class SetValidator {
                        const ElementDef* def, int element, int component, std::string code,
                        std::string_view value, std::string message);
   void Add(Error e);
+
+  // Class bits of every byte (set_validator.cpp) under the current interchange's delimiters,
+  // for ElementsClean; rebuilt when the delimiters change.
+  struct ByteClasses {
+    char element = 0;
+    char component = 0;
+    bool built = false;
+    uint8_t of[256] = {};
+  };
+  ByteClasses classes_;
 
   const SchemaRegistry& registry_;
   SetValidatorOptions options_;
