@@ -1,5 +1,8 @@
 #include "gateway/canonical/json_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace gateway::canonical {
 
 namespace {
@@ -29,6 +32,21 @@ size_t Utf8Length(std::string_view s, size_t i) {
   return n;
 }
 
+uint64_t Load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// True when any byte of `w` is < 0x20, >= 0x80, '"' or '\\' (the usual has-zero-byte tests).
+bool NeedsAttention(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t t = (w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes);
+  return ((t & ~w) | w) & kHigh;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -36,6 +54,9 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t run = 0;  // start of a run of bytes copied as they are
   for (size_t i = 0; i < s.size();) {
+    // Eight plain bytes at a time (no control byte, non-ASCII byte, '"' or '\\').
+    while (i + 8 <= s.size() && !NeedsAttention(Load8(s.data() + i))) i += 8;
+    if (i >= s.size()) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
