@@ -29,25 +29,47 @@ constexpr const char* kRenderUsage =
     "  offline never consumes the partner's real control numbers.\n"
     "  exit 0 ok, 1 the order is invalid, 2 usage or setup error\n";
 
+// Events are gathered in a large buffer and handed to the output stream in big writes (a
+// 1 GB file makes several GB of JSON). Whatever is gathered goes out before anything is
+// written to stderr, so the two streams keep their relative order.
 class StreamSink : public mapping::InboundSink {
  public:
-  StreamSink(CommandIo io, bool explain) : io_(io), explain_(explain) {}
+  StreamSink(CommandIo io, bool explain) : io_(io), explain_(explain) { buf_.reserve(kBufferBytes + 4096); }
+  ~StreamSink() override { Flush(); }
   void OnMapped(const mapping::MappedMessage& m) override {
-    io_.out << m.event << '\n';
-    if (explain_) io_.err << m.explain;
+    buf_.append(m.event);
+    buf_.push_back('\n');
+    if (explain_) {
+      Flush();
+      io_.err << m.explain;
+    } else if (buf_.size() >= kBufferBytes) {
+      Flush();
+    }
     ++mapped;
   }
   void OnRejected(mapping::RejectedMessage r) override {
+    Flush();
     io_.err << "edigate map: REJECTED " << r.what << '\n';
     for (const std::string& e : r.errors) io_.err << "  " << e << '\n';
     ++rejected;
   }
-  void OnWarning(const std::string& w) override { io_.err << "edigate map: warning: " << w << '\n'; }
+  void OnWarning(const std::string& w) override {
+    Flush();
+    io_.err << "edigate map: warning: " << w << '\n';
+  }
+  // Hands the gathered events to the output stream (which the caller flushes at the end).
+  void Flush() {
+    if (buf_.empty()) return;
+    io_.out.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    buf_.clear();
+  }
   size_t mapped = 0, rejected = 0;
 
  private:
+  static constexpr size_t kBufferBytes = 1 << 20;
   CommandIo io_;
   bool explain_;
+  std::string buf_;
 };
 
 }  // namespace
@@ -70,10 +92,12 @@ int RunMapCommand(const CommandArgs& argv, CommandIo io) {
   for (const std::string& file : args.positional()) {
     Status s = mapping::MapFile(file, *setup, args.Has("--explain"), sink);
     if (!s.ok()) {
+      sink.Flush();
       io.err << "edigate map: " << s.message() << '\n';
       rc = kExitUsage;
     }
   }
+  sink.Flush();
   io.out.flush();
   if (rc == kExitOk && sink.rejected > 0) rc = kExitRejected;
   return rc;
