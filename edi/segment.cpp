@@ -26,8 +26,17 @@ void Segment::Assign(std::string_view raw, uint64_t offset, const Delimiters* de
   raw_ = raw;
   offset_ = offset;
   delimiters_ = delimiters;
+  size_t n = 0;  // tags are 2-3 bytes: a plain loop beats memchr
+  while (n < raw.size() && raw[n] != delimiters->element) ++n;
+  tag_ = raw.substr(0, n);
+  split_ = false;
+}
+
+void Segment::Split() const {
+  split_ = true;
   fields_.clear();
-  const char sep = delimiters->element;
+  const std::string_view raw = raw_;
+  const char sep = delimiters_->element;
   const char* p = raw.data();
   const char* const end = p + raw.size();
   const char* start = p;  // of the current field

@@ -1,6 +1,8 @@
 // A segment as views into the reader's buffer: zero-copy, valid until the reader moves on.
 // Elements are 1-based as in X12 (element(1) of "W06*N*123" is "N"); element(0) is the tag.
-// Components and repetitions are split on demand, so a segment costs one pass to read.
+// Elements are split on first access, components and repetitions on demand: the validator
+// checks clean segments straight from raw(), so most segments are never split. (The split
+// happens in const accessors: one Segment is not for concurrent use.)
 #pragma once
 
 #include <cstdint>
@@ -16,13 +18,17 @@ class Segment {
  public:
   Segment() = default;
 
-  std::string_view tag() const { return fields_.empty() ? std::string_view() : fields_[0]; }
+  std::string_view tag() const { return tag_; }
   // Number of data elements present, counting empty ones before the last non-empty one and
   // any trailing separators the sender wrote.
-  size_t size() const { return fields_.empty() ? 0 : fields_.size() - 1; }
+  size_t size() const {
+    const auto& f = fields();
+    return f.empty() ? 0 : f.size() - 1;
+  }
   // Element i (1-based); empty when absent.
   std::string_view element(size_t i) const {
-    return i < fields_.size() ? fields_[i] : std::string_view();
+    const auto& f = fields();
+    return i < f.size() ? f[i] : std::string_view();
   }
   std::string_view operator[](size_t i) const { return element(i); }
   // Component c (1-based) of element i; the whole element when no component separator.
@@ -38,15 +44,23 @@ class Segment {
   // Copies the segment into owned storage (for consumers that keep a set in memory).
   std::string Serialize() const;
 
-  // Re-points this segment at `raw`, splitting on the element separator. Used by the reader
-  // and by consumers that re-read stored segments.
+  // Re-points this segment at `raw` (its elements are split on first access). Used by the
+  // reader and by consumers that re-read stored segments.
   void Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters);
 
  private:
+  const std::vector<std::string_view>& fields() const {
+    if (!split_) Split();
+    return fields_;
+  }
+  void Split() const;
+
   std::string_view raw_;
+  std::string_view tag_;
   uint64_t offset_ = 0;
   const Delimiters* delimiters_ = nullptr;
-  std::vector<std::string_view> fields_;
+  mutable std::vector<std::string_view> fields_;  // tag, then the elements
+  mutable bool split_ = true;                     // a default Segment has nothing to split
 };
 
 }  // namespace edi
