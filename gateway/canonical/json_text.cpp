@@ -94,4 +94,33 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+void AppendJsonString(JsonBuffer& out, std::string_view s) {
+  // At most 6 bytes per input byte ("\\u00XX") and the quotes.
+  char* const start = out.Reserve(s.size() * 6 + 2);
+  char* p = start;
+  *p++ = '"';
+  size_t i = 0;
+  while (i + 8 <= s.size() && !NeedsAttention(Load8(s.data() + i))) i += 8;
+  if (i < s.size()) {
+    for (size_t k = i; k < s.size(); ++k) {
+      const unsigned char c = static_cast<unsigned char>(s[k]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+        // Something to escape or check: the general writer does the rest.
+        std::string tail;
+        AppendJsonString(tail, s.substr(i));
+        std::memcpy(p, s.data(), i);
+        p += i;
+        std::memcpy(p, tail.data() + 1, tail.size() - 1);  // without its opening quote
+        p += tail.size() - 1;
+        out.Commit(static_cast<size_t>(p - start));
+        return;
+      }
+    }
+  }
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  out.Commit(static_cast<size_t>(p - start));
+}
+
 }  // namespace gateway::canonical

@@ -4,6 +4,8 @@
 // and re-encoded, so the output is always valid UTF-8.
 #pragma once
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -11,5 +13,54 @@ namespace gateway::canonical {
 
 // Appends `s` as a quoted JSON string.
 void AppendJsonString(std::string& out, std::string_view s);
+
+// Writes into a std::string that is grown in large steps ahead of the text (its size is the
+// capacity; the text is the first size() bytes), so that appending a byte or a short string
+// is a bounds check and a copy. The string gets its exact length back when the buffer is
+// destroyed (or at Finish). One writer per string at a time.
+class JsonBuffer {
+ public:
+  explicit JsonBuffer(std::string& s) : s_(s), len_(s.size()) {}
+  ~JsonBuffer() { Finish(); }
+  JsonBuffer(const JsonBuffer&) = delete;
+  JsonBuffer& operator=(const JsonBuffer&) = delete;
+
+  size_t size() const { return len_; }
+  // Drops the text after `n` (n <= size()).
+  void resize(size_t n) { len_ = n; }
+  void Finish() { s_.resize(len_); }
+
+  // Room for `n` more bytes; write them at the pointer, then Commit how many were written.
+  char* Reserve(size_t n) {
+    if (s_.size() - len_ < n) Grow(n);
+    return s_.data() + len_;
+  }
+  void Commit(size_t n) { len_ += n; }
+
+  void push_back(char c) {
+    *Reserve(1) = c;
+    ++len_;
+  }
+  void append(std::string_view v) {
+    std::memcpy(Reserve(v.size()), v.data(), v.size());
+    len_ += v.size();
+  }
+  JsonBuffer& operator+=(std::string_view v) {
+    append(v);
+    return *this;
+  }
+  JsonBuffer& operator+=(char c) {
+    push_back(c);
+    return *this;
+  }
+
+ private:
+  void Grow(size_t n) { s_.resize(std::max(s_.size() * 2, len_ + n + 4096)); }
+  std::string& s_;
+  size_t len_;
+};
+
+// Appends `s` as a quoted JSON string (the same text as the std::string form).
+void AppendJsonString(JsonBuffer& out, std::string_view s);
 
 }  // namespace gateway::canonical

@@ -44,8 +44,9 @@ class Evaluator {
 
   // Appends the JSON object of `r` (an object rule).
   void Object(const Rule& r, const Ctx& ctx, std::string& out, std::string_view name) {
+    canonical::JsonBuffer buf(out);
     Push(name, -1);
-    WriteObject(r, ctx, out);
+    WriteObject(r, ctx, buf);
     Pop();
   }
 
@@ -214,9 +215,13 @@ class Evaluator {
 
   static bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
-  void Key(std::string& out, std::string_view name) {
+  void Key(canonical::JsonBuffer& out, const Rule& r) {
+    if (!r.json_key.empty()) {
+      out.append(r.json_key);
+      return;
+    }
     out.push_back('"');
-    out.append(name);
+    out.append(r.name);
     out += "\":";
   }
 
@@ -225,7 +230,7 @@ class Evaluator {
   }
 
   // Writes `"name":value` after a comma when needed; returns true when something was written.
-  bool WriteField(const Rule& r, const Ctx& ctx, std::string& out, bool first) {
+  bool WriteField(const Rule& r, const Ctx& ctx, canonical::JsonBuffer& out, bool first) {
     const size_t mark = out.size();
     if (!first) out.push_back(',');
     Push(r.name, -1);
@@ -235,7 +240,7 @@ class Evaluator {
         if (values_.size() <= depth_) values_.resize(depth_ + 1);
         std::string& v = values_[depth_];
         if (Value(r, ctx, &v)) {
-          Key(out, r.name);
+          Key(out, r);
           if (r.type == ValueType::kInteger || r.type == ValueType::kBoolean) {
             out += v;
           } else {
@@ -249,7 +254,7 @@ class Evaluator {
       }
       case Rule::Kind::kObject: {
         if (r.when && !Test(*r.when, ctx)) break;
-        Key(out, r.name);
+        Key(out, r);
         const size_t body = out.size();
         WriteObject(r, ctx, out);
         if (out.size() - body == 2) {  // "{}": nothing inside
@@ -262,7 +267,7 @@ class Evaluator {
       case Rule::Kind::kArray:
       case Rule::Kind::kCollect: {
         if (r.when && !Test(*r.when, ctx)) break;
-        Key(out, r.name);
+        Key(out, r);
         const size_t body = out.size();
         WriteArray(r, ctx, out);
         if (out.size() - body == 2) {
@@ -278,7 +283,7 @@ class Evaluator {
     return wrote;
   }
 
-  void WriteObject(const Rule& r, const Ctx& ctx, std::string& out) {
+  void WriteObject(const Rule& r, const Ctx& ctx, canonical::JsonBuffer& out) {
     ++depth_;
     out.push_back('{');
     bool first = true;
@@ -289,7 +294,7 @@ class Evaluator {
     --depth_;
   }
 
-  void WriteArray(const Rule& r, const Ctx& ctx, std::string& out) {
+  void WriteArray(const Rule& r, const Ctx& ctx, canonical::JsonBuffer& out) {
     out.push_back('[');
     int n = 0;
     std::string v;

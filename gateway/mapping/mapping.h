@@ -43,6 +43,7 @@ struct Rule {
   enum class OnMissing { kError, kKeep, kOmit };
 
   std::string name;  // output key (objects), "" for list items and elements
+  std::string json_key;  // "\"name\":" as written before the field's value (set with name)
   int line = 0;
   Kind kind = Kind::kValue;
 

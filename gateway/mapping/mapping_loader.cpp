@@ -316,6 +316,7 @@ class Loader {
 
   Status ParseRule(const YAML::Node& n, const std::string& name, const std::string& key, Rule* r) {
     r->name = name;
+    if (!name.empty()) r->json_key = "\"" + name + "\":";
     r->line = Line(n);
     if (n.IsScalar()) {
       if (m_->outbound) {
