@@ -71,10 +71,13 @@ Error SchemaError(std::string_view file, size_t line, const std::string& message
 void Finalize(StructureNode& n) {
   n.key = detail::TagKey(n.tag);
   n.mandatory_end = 0;
+  std::vector<uint32_t> keys;
   for (size_t i = 0; i < n.children.size(); ++i) {
     Finalize(n.children[i]);
     if (n.children[i].mandatory) n.mandatory_end = i + 1;
+    keys.push_back(n.children[i].key);
   }
+  n.child_index.Build(keys);
 }
 
 // Fills SegmentDef::compiled from its elements (which no longer move: the pointers stay valid).
@@ -98,6 +101,30 @@ void CollectTags(const StructureNode& n, std::set<std::string>* tags) {
 }
 
 }  // namespace
+
+void ChildIndex::Build(const std::vector<uint32_t>& child_keys) {
+  slots_.clear();
+  positions_.clear();
+  if (child_keys.empty()) return;
+  std::vector<uint32_t> distinct = child_keys;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  unsigned bits = 2;
+  while ((size_t{1} << bits) < 2 * distinct.size()) ++bits;
+  slots_.assign(size_t{1} << bits, Slot{});
+  mask_ = slots_.size() - 1;
+  shift_ = 32 - bits;
+  for (uint32_t key : distinct) {
+    size_t h = Hash(key);
+    while (slots_[h].count != 0) h = (h + 1) & mask_;
+    slots_[h].key = key;
+    slots_[h].first = static_cast<uint16_t>(positions_.size());
+    for (size_t i = 0; i < child_keys.size(); ++i) {
+      if (child_keys[i] == key) positions_.push_back(static_cast<uint16_t>(i));
+    }
+    slots_[h].count = static_cast<uint16_t>(positions_.size() - slots_[h].first);
+  }
+}
 
 bool ElementDef::HasCode(std::string_view v) const {
   // A value of 1-3 bytes can only equal a code of 1-3 bytes: one integer search.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -95,6 +96,34 @@ inline uint32_t TagKey(std::string_view tag) {
 }
 }  // namespace detail
 
+// Where each tag occurs among a loop's children, so placing a segment costs one hash probe
+// instead of a scan of the children. Built with the structure (schema parser).
+class ChildIndex {
+ public:
+  void Build(const std::vector<uint32_t>& child_keys);
+  // The indices of the children whose key is `key`, ascending (often one, never many).
+  std::span<const uint16_t> Find(uint32_t key) const {
+    if (slots_.empty()) return {};
+    for (size_t h = Hash(key);; h = (h + 1) & mask_) {
+      const Slot& s = slots_[h];
+      if (s.count == 0) return {};
+      if (s.key == key) return {positions_.data() + s.first, s.count};
+    }
+  }
+
+ private:
+  struct Slot {
+    uint32_t key = 0;
+    uint16_t first = 0;  // into positions_
+    uint16_t count = 0;  // 0: empty slot
+  };
+  size_t Hash(uint32_t key) const { return (key * 0x9E3779B1u) >> shift_ & mask_; }
+  std::vector<Slot> slots_;         // open addressing, a power of two, at most half full
+  std::vector<uint16_t> positions_;  // child indices grouped by key
+  size_t mask_ = 0;
+  unsigned shift_ = 0;
+};
+
 // One position in a set's structure: a segment, or a loop whose children follow.
 struct StructureNode {
   bool is_loop = false;
@@ -106,6 +135,7 @@ struct StructureNode {
   std::vector<StructureNode> children;  // loops only; children[0] is the trigger
   uint32_t key = 0;           // detail::TagKey(tag)
   size_t mandatory_end = 0;   // loops: 1 + the index of the last mandatory child, 0 if none
+  ChildIndex child_index;     // loops: children by key
 };
 
 struct SetSchema {

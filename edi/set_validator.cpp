@@ -158,6 +158,7 @@ void SetValidator::ReportMissing(const Frame& f, size_t from, size_t to, uint32_
 }
 
 void SetValidator::CloseFrame(Frame& f, uint32_t position, uint64_t offset) {
+  if (f.pos + 1 >= f.node->mandatory_end) return;  // no mandatory child left to miss
   ReportMissing(f, f.pos + 1, f.node->children.size(), position, offset);
 }
 
@@ -172,13 +173,16 @@ SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t pos
     // In a loop frame the trigger (child 0) starts a new iteration, which the parent decides.
     size_t start = f.pos;
     if (d > 0 && start == 0) start = 1;
-    for (size_t i = start; i < kids.size(); ++i) {
+    // The first child at or after `start` with this tag.
+    for (const size_t i : f.node->child_index.Find(key)) {
       const StructureNode& c = kids[i];
-      if (c.key != key || (key == detail::kLongTagKey && c.tag != tag)) continue;
+      if (i < start || (key == detail::kLongTagKey && c.tag != tag)) continue;
       // The segment belongs to this frame: deeper loops end here.
       for (size_t k = depth_; k-- > d + 1;) CloseFrame(stack_[k], position, seg.offset());
       depth_ = d + 1;
-      ReportMissing(f, f.pos + 1, i, position, seg.offset());
+      if (f.pos + 1 < std::min(i, f.node->mandatory_end)) {  // skipped a mandatory child?
+        ReportMissing(f, f.pos + 1, i, position, seg.offset());
+      }
       f.pos = i;
       ++f.counts[i];
       if (c.is_loop) {
