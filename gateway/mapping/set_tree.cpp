@@ -289,7 +289,48 @@ bool SetTree::FindAtRoot(const X12Path& path, uint32_t exclude, Match* out) cons
   return m.found;
 }
 
+// Find for the usual path, one step ("W12-08", "N9[N901=2I]-02"): the levels of ForEachLevel
+// with TryLevel/Walk/MatchItem folded into one scan of each instance's member keys.
+bool SetTree::FindOneStep(const X12Path& path, const Scope& scope, Match* out) const {
+  const PathStep& st = path.steps[0];
+  const uint32_t want = st.key;
+  const auto key_of = [&](int in) {
+    return records_[static_cast<size_t>(instances_[static_cast<size_t>(in)].trigger)].key;
+  };
+  uint32_t root_exclude = 0;
+  for (const Scope* s = &scope; s != nullptr; s = s->outer) {
+    if (s->segment >= 0 && records_[static_cast<size_t>(s->segment)].key == want && Conditions(st, s->segment)) {
+      *out = Match{-1, s->segment};
+      return true;
+    }
+    int below = -1;
+    for (int in = s->instance; in > kRoot; below = in, in = instances_[static_cast<size_t>(in)].parent) {
+      const Instance& inst = instances_[static_cast<size_t>(in)];
+      const uint32_t exclude = below >= 0 ? key_of(below) : 0;
+      const size_t n = inst.keys.size();
+      for (size_t k = 0; k < n; ++k) {
+        if (inst.keys[k] != want) continue;
+        const int item = inst.items[k];
+        if (item >= 0) {
+          if (!Conditions(st, item)) continue;
+          *out = Match{-1, item};
+          return true;
+        }
+        if (exclude != 0 && want == exclude) continue;
+        const int trig = instances_[static_cast<size_t>(~item)].trigger;
+        if (!Conditions(st, trig)) continue;
+        *out = Match{~item, trig};
+        return true;
+      }
+      if (s == &scope && inst.parent == kRoot) root_exclude = key_of(in);
+    }
+  }
+  return FindAtRoot(path, root_exclude, out);
+}
+
 bool SetTree::Find(const X12Path& path, const Scope& scope, Match* out) const {
+  if (count_ == 0) return false;
+  if (path.steps.size() == 1 && !path.absolute && !path.steps[0].descendant) return FindOneStep(path, scope, out);
   return ForEachLevel(path, scope, [&](int seg, int inst, uint32_t exclude) {
     if (seg < 0 && inst == kRoot) return FindAtRoot(path, exclude, out);
     return TryLevel(path, seg, inst, exclude, false, nullptr, out);
