@@ -93,6 +93,12 @@ void Compile(SegmentDef* seg) {
     r.def = &e;
     seg->compiled.push_back(r);
   }
+  seg->rule_masks.clear();
+  seg->rules_masked = true;
+  for (const SyntaxRule& r : seg->rules) {
+    if (!r.masked) seg->rules_masked = false;
+    seg->rule_masks.push_back({r.mask, uint64_t{1} << (r.positions.front() & 63), r.kind});
+  }
 }
 
 void CollectTags(const StructureNode& n, std::set<std::string>* tags) {

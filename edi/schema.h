@@ -77,6 +77,14 @@ struct SegmentDef {
   std::vector<SyntaxRule> rules;
   size_t mandatory_end = 0;  // 1-based position of the last mandatory element, 0 if none
   std::vector<ElementRule> compiled;  // one per element, filled by the schema parser
+  // The syntax notes as flat masks for the validator's clean check (when all are `masked`).
+  struct RuleMask {
+    uint64_t mask = 0;
+    uint64_t first_bit = 0;  // the rule's first position
+    char kind = 'P';
+  };
+  std::vector<RuleMask> rule_masks;
+  bool rules_masked = true;
 };
 
 inline constexpr uint32_t kUnbounded = 0xFFFFFFFFu;

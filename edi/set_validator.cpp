@@ -42,17 +42,20 @@ bool DenseHlId(std::string_view s, uint32_t* out) {
 // A masked syntax rule against the bits of the present elements. Positions of a masked rule
 // are distinct, so "all present" is have == mask and "at most one" is a single bit: no
 // popcount, which without -mpopcnt is a libgcc call per rule per segment.
-bool MaskedRuleHolds(const SyntaxRule& r, uint64_t present_mask) {
-  const uint64_t have = r.mask & present_mask;
-  const uint64_t first_bit = uint64_t{1} << r.positions.front();
-  switch (r.kind) {
-    case 'P': return have == 0 || have == r.mask;
+inline bool MaskHolds(char kind, uint64_t mask, uint64_t first_bit, uint64_t present_mask) {
+  const uint64_t have = mask & present_mask;
+  switch (kind) {
+    case 'P': return have == 0 || have == mask;
     case 'R': return have != 0;
-    case 'C': return (have & first_bit) == 0 || have == r.mask;
+    case 'C': return (have & first_bit) == 0 || have == mask;
     case 'E': return (have & (have - 1)) == 0;
     case 'L': return (have & first_bit) == 0 || have != first_bit;
     default: return true;
   }
+}
+
+bool MaskedRuleHolds(const SyntaxRule& r, uint64_t present_mask) {
+  return MaskHolds(r.kind, r.mask, uint64_t{1} << r.positions.front(), present_mask);
 }
 
 std::string CodeText(std::string_view code) {
@@ -321,8 +324,9 @@ bool SetValidator::ElementsClean(const SegmentDef& def, const Segment& seg) {
     if (!ValueClean(r, std::string_view(start, length), classes, delims)) return false;
   }
   if (i < def.mandatory_end) return false;  // the last mandatory element is absent
-  for (const SyntaxRule& r : def.rules) {
-    if (!r.masked || !MaskedRuleHolds(r, present_mask)) return false;
+  if (!def.rules_masked) return false;
+  for (const SegmentDef::RuleMask& r : def.rule_masks) {
+    if (!MaskHolds(r.kind, r.mask, r.first_bit, present_mask)) return false;
   }
   return true;
 }
