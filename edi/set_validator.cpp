@@ -58,6 +58,23 @@ bool MaskedRuleHolds(const SyntaxRule& r, uint64_t present_mask) {
   return MaskHolds(r.kind, r.mask, uint64_t{1} << r.positions.front(), present_mask);
 }
 
+// Elements 1 and 2 (empty when absent) read from the raw bytes: no split of the segment.
+void FirstTwoElements(const Segment& seg, std::string_view* e1, std::string_view* e2) {
+  const char sep = seg.delimiters().element;
+  std::string_view rest = seg.raw().substr(seg.tag().size());
+  std::string_view* out[] = {e1, e2};
+  for (std::string_view* e : out) {
+    if (rest.empty()) {
+      *e = {};
+      continue;
+    }
+    rest.remove_prefix(1);  // the separator
+    const size_t end = rest.find(sep);
+    *e = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  }
+}
+
 std::string CodeText(std::string_view code) {
   if (code == "1") return "mandatory data element missing";
   if (code == "2") return "conditional required data element missing";
@@ -490,8 +507,8 @@ bool SetValidator::HasHlId(std::string_view id) const {
 }
 
 void SetValidator::CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop) {
-  std::string_view id = seg.element(1);
-  std::string_view parent = seg.element(2);
+  std::string_view id, parent;
+  FirstTwoElements(seg, &id, &parent);
   if (id.empty()) return;  // reported as a missing mandatory element
   if (!AddHlId(id)) {
     AddElementError(seg, position, loop, nullptr, 1, 0, "7", id,
