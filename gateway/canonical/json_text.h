@@ -21,7 +21,14 @@ void AppendJsonString(std::string& out, std::string_view s);
 class JsonBuffer {
  public:
   explicit JsonBuffer(std::string& s) : s_(s), len_(s.size()) {}
-  ~JsonBuffer() { Finish(); }
+  // Writes from the start of `s` and leaves its size alone (the text is view()): a string
+  // reused as scratch is then not zero-filled again on every use.
+  struct Scratch {};
+  JsonBuffer(std::string& s, Scratch) : s_(s), len_(0), finish_(false) {}
+  ~JsonBuffer() {
+    if (finish_) Finish();
+  }
+  std::string_view view() const { return std::string_view(s_.data(), len_); }
   JsonBuffer(const JsonBuffer&) = delete;
   JsonBuffer& operator=(const JsonBuffer&) = delete;
 
@@ -58,6 +65,7 @@ class JsonBuffer {
   void Grow(size_t n) { s_.resize(std::max(s_.size() * 2, len_ + n + 4096)); }
   std::string& s_;
   size_t len_;
+  bool finish_ = true;
 };
 
 // Appends `s` as a quoted JSON string (the same text as the std::string form).

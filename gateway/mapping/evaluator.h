@@ -45,8 +45,11 @@ class Evaluator {
   // Appends the JSON object of `r` (an object rule).
   void Object(const Rule& r, const Ctx& ctx, std::string& out, std::string_view name) {
     canonical::JsonBuffer buf(out);
+    Object(r, ctx, buf, name);
+  }
+  void Object(const Rule& r, const Ctx& ctx, canonical::JsonBuffer& out, std::string_view name) {
     Push(name, -1);
-    WriteObject(r, ctx, buf);
+    WriteObject(r, ctx, out);
     Pop();
   }
 

@@ -30,7 +30,9 @@ class X12Source {
       return true;
     }
     const std::string_view v = tree_.Value(p, match);
-    out->assign(v.data(), v.size());
+    // clear + append: the views never alias `out`, so skip assign's general replace path.
+    out->clear();
+    out->append(v.data(), v.size());
     return !v.empty();
   }
 
@@ -182,9 +184,9 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
   ev.Reset();
   // The envelope carries the idempotency key, known only once the data is mapped: the data
   // goes to a reused buffer first.
-  s.data.clear();
+  canonical::JsonBuffer data(s.data, canonical::JsonBuffer::Scratch{});
   X12Source::Ctx root;
-  ev.Object(mapping.data, root, s.data, "data");
+  ev.Object(mapping.data, root, data, "data");
   const std::vector<std::string>& parts = ev.key_parts();
   for (size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].empty()) {
@@ -215,7 +217,7 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
   env.idempotency_key = key;
   env.source = &s.source;
   h.event_begin = text_.size();
-  canonical::AppendCloudEvent(text_, env, s.data);
+  canonical::AppendCloudEvent(text_, env, data.view());
   h.event_end = text_.size();
   text_ += key;
   h.key_end = text_.size();
