@@ -38,17 +38,17 @@ class JsonBuffer {
   void Finish() { s_.resize(len_); }
 
   // Room for `n` more bytes; write them at the pointer, then Commit how many were written.
-  char* Reserve(size_t n) {
+  [[gnu::always_inline]] char* Reserve(size_t n) {
     if (s_.size() - len_ < n) Grow(n);
     return s_.data() + len_;
   }
   void Commit(size_t n) { len_ += n; }
 
-  void push_back(char c) {
+  [[gnu::always_inline]] void push_back(char c) {
     *Reserve(1) = c;
     ++len_;
   }
-  void append(std::string_view v) {
+  [[gnu::always_inline]] void append(std::string_view v) {
     std::memcpy(Reserve(v.size()), v.data(), v.size());
     len_ += v.size();
   }
@@ -62,7 +62,7 @@ class JsonBuffer {
   }
 
  private:
-  void Grow(size_t n) { s_.resize(std::max(s_.size() * 2, len_ + n + 4096)); }
+  [[gnu::noinline]] void Grow(size_t n) { s_.resize(std::max(s_.size() * 2, len_ + n + 4096)); }
   std::string& s_;
   size_t len_;
   bool finish_ = true;
