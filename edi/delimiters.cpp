@@ -28,25 +28,6 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c >= 0x7f) {
-      static const char* hex = "0123456789ABCDEF";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 Error IsaError(std::string code, uint64_t offset, std::string message) {
   Error e;
   e.layer = Layer::kInterchange;

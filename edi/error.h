@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -81,5 +82,9 @@ class [[nodiscard]] Status {
 
 // Convenience constructor for file-level errors (I/O, not X12).
 Error FileError(std::string message, uint64_t offset = 0);
+
+// Input bytes as they can be shown in a message: \n, \r and other non-printable bytes
+// escaped, at most `max` input bytes.
+std::string Printable(std::string_view bytes, size_t max = 64);
 
 }  // namespace edi

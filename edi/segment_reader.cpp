@@ -57,26 +57,6 @@ bool SplitIsaTag(const char* p, size_t n, bool wrapped) {
   return true;
 }
 
-std::string Preview(const char* p, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n && i < 24; ++i) {
-    auto c = static_cast<unsigned char>(p[i]);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c >= 0x7f) {
-      static const char* hex = "0123456789ABCDEF";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options)
@@ -172,9 +152,9 @@ ReadStatus SegmentReader::ReadOutside() {
     const size_t n = available();
     const uint64_t at = offset_of(begin_);
     if (n < 3 || (std::memcmp(p, "ISA", 3) != 0 && !SplitIsaTag(p, n, layout_.wrapped))) {
-      Error e = FileError(saw_isa_ ? "unexpected data after IEA: '" + Preview(p, n) + "'"
+      Error e = FileError(saw_isa_ ? "unexpected data after IEA: '" + Printable(std::string_view(p, n), 24) + "'"
                                    : "not X12: no ISA segment; the input starts with '" +
-                                         Preview(p, n) + "'",
+                                         Printable(std::string_view(p, n), 24) + "'",
                           at);
       if (saw_isa_) {
         e.layer = Layer::kInterchange;
