@@ -151,7 +151,17 @@ bool SetTree::Conditions(const PathStep& step, int seg) const {
   for (const PathCondition& c : step.conditions) {
     const std::string_view v = c.component > 0 ? s.component(static_cast<size_t>(c.element), static_cast<size_t>(c.component))
                                                : s.element(static_cast<size_t>(c.element));
-    bool hit = std::find(c.values.begin(), c.values.end(), v) != c.values.end();
+    // Qualifier codes are a few bytes: compare sizes and bytes inline, no memcmp call.
+    bool hit = false;
+    for (const std::string& want : c.values) {
+      if (want.size() != v.size()) continue;
+      size_t k = 0;
+      while (k < v.size() && want[k] == v[k]) ++k;
+      if (k == v.size()) {
+        hit = true;
+        break;
+      }
+    }
     if (c.negate) hit = !hit;
     if (!hit) return false;
   }
@@ -294,12 +304,14 @@ bool SetTree::FindAtRoot(const X12Path& path, uint32_t exclude, Match* out) cons
 bool SetTree::FindOneStep(const X12Path& path, const Scope& scope, Match* out) const {
   const PathStep& st = path.steps[0];
   const uint32_t want = st.key;
+  const bool plain = st.conditions.empty();  // no condition to test
   const auto key_of = [&](int in) {
     return records_[static_cast<size_t>(instances_[static_cast<size_t>(in)].trigger)].key;
   };
   uint32_t root_exclude = 0;
   for (const Scope* s = &scope; s != nullptr; s = s->outer) {
-    if (s->segment >= 0 && records_[static_cast<size_t>(s->segment)].key == want && Conditions(st, s->segment)) {
+    if (s->segment >= 0 && records_[static_cast<size_t>(s->segment)].key == want &&
+        (plain || Conditions(st, s->segment))) {
       *out = Match{-1, s->segment};
       return true;
     }
@@ -312,13 +324,13 @@ bool SetTree::FindOneStep(const X12Path& path, const Scope& scope, Match* out) c
         if (inst.keys[k] != want) continue;
         const int item = inst.items[k];
         if (item >= 0) {
-          if (!Conditions(st, item)) continue;
+          if (!plain && !Conditions(st, item)) continue;
           *out = Match{-1, item};
           return true;
         }
         if (exclude != 0 && want == exclude) continue;
         const int trig = instances_[static_cast<size_t>(~item)].trigger;
-        if (!Conditions(st, trig)) continue;
+        if (!plain && !Conditions(st, trig)) continue;
         *out = Match{~item, trig};
         return true;
       }
