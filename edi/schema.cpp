@@ -146,6 +146,30 @@ bool SetSchema::UsesTag(std::string_view tag) const {
                             [](const auto& a, const auto& b) { return std::string_view(a) < std::string_view(b); });
 }
 
+// The non-empty lines of a schema file as tokens, with their line numbers.
+class TokenLines {
+ public:
+  explicit TokenLines(std::string_view text) : rest_(text) {}
+  bool Next() {
+    while (!rest_.empty()) {
+      const size_t nl = rest_.find('\n');
+      const std::string_view line = rest_.substr(0, nl);
+      rest_ = nl == std::string_view::npos ? std::string_view() : rest_.substr(nl + 1);
+      ++line_;
+      tokens_ = Tokenize(line);
+      if (!tokens_.empty()) return true;
+    }
+    return false;
+  }
+  const std::vector<std::string>& tokens() const { return tokens_; }
+  size_t line() const { return line_; }
+
+ private:
+  std::string_view rest_;
+  size_t line_ = 0;
+  std::vector<std::string> tokens_;
+};
+
 class SchemaParser {
  public:
   explicit SchemaParser(SchemaRegistry* reg) : reg_(reg) {}
@@ -155,13 +179,9 @@ class SchemaParser {
     std::vector<ElementDef>* target = nullptr;
     std::string owner;
     size_t lineno = 0;
-    for (std::string_view rest = text; !rest.empty();) {
-      size_t nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-      ++lineno;
-      std::vector<std::string> t = Tokenize(line);
-      if (t.empty()) continue;
+    for (TokenLines lines(text); lines.Next();) {
+      const std::vector<std::string>& t = lines.tokens();
+      lineno = lines.line();
       if (t[0] == "segment") {
         if (t.size() < 2) return SchemaError(path, lineno, "segment needs a tag");
         auto seg = std::make_unique<SegmentDef>();
@@ -292,13 +312,9 @@ class SchemaParser {
     schema->root.mandatory = true;
     std::vector<StructureNode*> stack{&schema->root};
     size_t lineno = 0;
-    for (std::string_view rest = text; !rest.empty();) {
-      size_t nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-      ++lineno;
-      std::vector<std::string> t = Tokenize(line);
-      if (t.empty()) continue;
+    for (TokenLines lines(text); lines.Next();) {
+      const std::vector<std::string>& t = lines.tokens();
+      lineno = lines.line();
       if (t[0] == "set") {
         if (t.size() < 3) return SchemaError(path, lineno, "set needs ID and GS01");
         schema->id = t[1];
