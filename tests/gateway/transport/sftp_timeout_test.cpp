@@ -11,7 +11,7 @@
 #include <filesystem>
 
 #include "gateway/transport/sftp_remote_dir.h"
-#include "tests/gateway/transport_test_util.h"
+#include "tests/gateway/transport/test_util.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "gateway/transport/sftp_remote_dir.h"
-#include "tests/gateway/transport_test_util.h"
+#include "tests/gateway/transport/test_util.h"
 
 namespace {
 
