@@ -20,9 +20,4 @@ const char* CodeName(Code code) {
   return "unknown";
 }
 
-std::string Status::ToString() const {
-  if (ok()) return "ok";
-  return std::string(CodeName(code_)) + ": " + message_;
-}
-
 }  // namespace gateway

@@ -20,14 +20,4 @@ const char* CodeName(Code code) {
   return "unknown";
 }
 
-std::string Status::ToString() const {
-  if (ok()) return "ok";
-  return std::string(CodeName(code_)) + ": " + message_;
-}
-
-Status Status::WithContext(const std::string& context) const {
-  if (ok()) return *this;
-  return Status(code_, context + ": " + message_);
-}
-
 }  // namespace spool
