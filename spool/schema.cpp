@@ -107,6 +107,16 @@ CREATE INDEX messages_updated ON messages(state, updated_at);
 CREATE INDEX files_updated ON files(state, updated_at);
 CREATE INDEX messages_created ON messages(created_at);
 )sql",
+      // 3: API Idempotency-Keys (IETF httpapi draft): which request body a key was first used
+      // with and the message it created.
+      R"sql(
+CREATE TABLE api_requests (
+  request_key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  created_at INTEGER NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -90,6 +90,12 @@ struct InboundMessage {
   std::vector<std::string> business_key;  // e.g. {W06-02, W06-04}; may be empty
   ControlNumbers control_numbers;
   std::string payload;  // canonical JSON when known; may be empty until mapped
+  // Where the set starts: kReceived (to be mapped later), kMapped (`payload` is the canonical
+  // event, due for delivery at once), kQuarantined (validation or mapping refused it; `note`
+  // says why) or kDuplicate (its interchange repeats an earlier one). A business duplicate
+  // overrides it with kDuplicate under a skip/reject policy.
+  MessageState initial_state = MessageState::kReceived;
+  std::string note;  // recorded as last_error and in the audit event
 };
 
 // An order from the OMS to send to a partner.
@@ -100,6 +106,11 @@ struct OutboundOrder {
   std::string payload;
   std::optional<Duration> ack_within;   // 997 expected this long after upload
   std::optional<Duration> ship_within;  // 945 expected this long after upload
+  // An API request's Idempotency-Key and the sha256 of its body (IETF httpapi idempotency
+  // draft): the same key with the same body is the same message again; the same key with
+  // another body is refused (kRejected). Empty: not from the API.
+  std::string request_key;
+  std::string request_hash;
 };
 
 struct AddedMessage {
@@ -115,6 +126,8 @@ struct ClaimRequest {
   ItemKind kind = ItemKind::kMessage;
   std::optional<Direction> direction;  // messages only; nullopt: both
   std::vector<MessageState> states;    // empty: every work state of the direction(s)
+  std::optional<std::string> partner;  // messages only: this partner's items only
+  std::vector<std::string> types;      // messages only: these types only; empty: all
   std::string worker;
   Duration lease = std::chrono::minutes(5);
   int limit = 1;
@@ -167,6 +180,16 @@ struct AckReport {
   std::string gs06;  // AK1-02: the group we sent
   std::optional<std::string> st02;  // AK2-02 when the ack is per set
   bool accepted = true;
+  Actor actor = Actor::Daemon();
+  std::string reason;
+};
+
+// A 945 (shipment) closing the outbound order it fulfils: the outbound message of `type` whose
+// business key is `business_key` (the 940's W05-02 order id = the 945's W06-02).
+struct ShipmentReport {
+  std::string partner;
+  std::string type = "940";
+  std::vector<std::string> business_key;
   Actor actor = Actor::Daemon();
   std::string reason;
 };
@@ -249,8 +272,17 @@ struct StatsRow {
   int64_t count = 0;
 };
 
+// The business gauges of one partner (DESIGN.md, "Monitoring that answers business questions").
+struct PartnerGauges {
+  std::string partner;
+  int64_t overdue_acks = 0;
+  int64_t overdue_ships = 0;
+  std::optional<Duration> oldest_pending_age;
+};
+
 struct Stats {
   std::vector<StatsRow> rows;
+  std::vector<PartnerGauges> partners;  // every partner with at least one item
   std::optional<Duration> oldest_pending_age;  // oldest item in a work state
   int64_t overdue_acks = 0;   // uploaded, no 997 past ack_due_at
   int64_t overdue_ships = 0;  // uploaded/acknowledged, no 945 past ship_due_at
@@ -298,11 +330,27 @@ class Spool {
   virtual Result<ControlNumbers> Render(ItemId id, int64_t lease_token, const Renderer& render,
                                         const Actor& actor) = 0;
   virtual Result<std::string> RenderedBytes(ItemId id) = 0;
+  // A message's payload: the canonical event (inbound) or the order / 997 to render (outbound).
+  virtual Result<std::string> Payload(ItemId id) = 0;
   // Counts a failed attempt and schedules the next (retry_wait / rendered with a later
   // next_attempt_at) or declares the message dead, per the partner's retry policy.
   virtual Result<RetryDecision> RecordFailure(const FailureReport& report) = 0;
   // Applies a 997 to the outbound message it acknowledges; returns that message's id.
   virtual Result<ItemId> ApplyAck(const AckReport& report) = 0;
+  // Marks the outbound order a shipment fulfils (uploaded or acknowledged -> fulfilled).
+  // Returns its id, or nullopt when no such order is open (already fulfilled, or not ours).
+  virtual Result<std::optional<ItemId>> ApplyShipment(const ShipmentReport& report) = 0;
+  // Gives up a lease without changing the item (a draining worker hands back what it claimed
+  // but did not start). A lease that is no longer `token`'s is left alone.
+  virtual Status ReleaseLease(ItemKind kind, ItemId id, int64_t token) = 0;
+  // Workers that hold a live or expired lease, so a restarted daemon can break the leases of
+  // its own dead predecessor at once instead of waiting for them to expire.
+  virtual Result<std::vector<std::string>> LeaseOwners() = 0;
+  // Drops every lease `owner` holds (recorded in the audit log); returns how many.
+  virtual Result<int64_t> BreakLeases(const std::string& owner, const Actor& actor,
+                                      const std::string& reason) = 0;
+  // Replaces the per-partner policies (partner profiles reloaded).
+  virtual void SetPolicies(PolicyBook policies) = 0;
 
   // --- operators ---
   virtual Result<ReplayOutcome> Replay(const ReplayRequest& request) = 0;

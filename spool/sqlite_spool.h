@@ -55,8 +55,15 @@ class SqliteSpool final : public Spool {
   Result<ControlNumbers> Render(ItemId id, int64_t lease_token, const Renderer& render,
                                 const Actor& actor) override;
   Result<std::string> RenderedBytes(ItemId id) override;
+  Result<std::string> Payload(ItemId id) override;
   Result<RetryDecision> RecordFailure(const FailureReport& report) override;
   Result<ItemId> ApplyAck(const AckReport& report) override;
+  Result<std::optional<ItemId>> ApplyShipment(const ShipmentReport& report) override;
+  Status ReleaseLease(ItemKind kind, ItemId id, int64_t token) override;
+  Result<std::vector<std::string>> LeaseOwners() override;
+  Result<int64_t> BreakLeases(const std::string& owner, const Actor& actor,
+                              const std::string& reason) override;
+  void SetPolicies(PolicyBook policies) override;
   Result<ReplayOutcome> Replay(const ReplayRequest& request) override;
   Result<ReplayOutcome> Release(ItemId id, const Actor& actor, const std::string& reason) override;
   Result<PurgeReport> Purge(Timestamp cutoff, const Actor& actor) override;

@@ -68,17 +68,23 @@ Result<AddedMessage> SqliteSpool::AddInbound(const InboundMessage& m, const Acto
       case DuplicatePolicy::kAllow: added.action = DuplicateAction::kAllowed; break;
     }
   }
+  if (m.initial_state != MessageState::kReceived && m.initial_state != MessageState::kMapped &&
+      m.initial_state != MessageState::kQuarantined && m.initial_state != MessageState::kDuplicate) {
+    return Status(Code::kInvalidArgument, "an inbound message starts received, mapped, quarantined or duplicate, not " +
+                                              std::string(Name(m.initial_state)));
+  }
   added.state = (added.action == DuplicateAction::kRejected ||
                  added.action == DuplicateAction::kSkipped)
                     ? MessageState::kDuplicate
-                    : MessageState::kReceived;
+                    : m.initial_state;
+  const bool due = added.state == MessageState::kReceived || added.state == MessageState::kMapped;
   SPOOL_ASSIGN_OR_RETURN(added.id, NewItem(ItemKind::kMessage));
   SPOOL_ASSIGN_OR_RETURN(
       auto ins,
       db_->Cached("INSERT INTO messages(id, direction, partner, type, business_key, "
                   "idempotency_key, file_id, interchange_id, set_index, isa13, gs06, st02, state, "
-                  "duplicate_of, dedup, payload, next_attempt_at, created_at, updated_at) "
-                  "VALUES (?, 'inbound', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                  "duplicate_of, dedup, payload, next_attempt_at, created_at, updated_at, last_error) "
+                  "VALUES (?, 'inbound', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   const int64_t t = ToMicros(now);
   ins->Bind(1, added.id)
       .Bind(2, m.partner)
@@ -99,9 +105,14 @@ Result<AddedMessage> SqliteSpool::AddInbound(const InboundMessage& m, const Acto
     ins->Bind(14, Name(added.action));
   }
   ins->BindBlob(15, m.payload)
-      .Bind(16, added.state == MessageState::kReceived ? std::optional<int64_t>(t) : std::nullopt)
+      .Bind(16, due ? std::optional<int64_t>(t) : std::nullopt)
       .Bind(17, t)
       .Bind(18, t);
+  if (m.note.empty()) {
+    ins->Bind(19, std::nullopt);
+  } else {
+    ins->Bind(19, m.note);
+  }
   SPOOL_RETURN_IF_ERROR(ins->Run());
   std::string reason = "set " + std::to_string(m.set_index) + " of file " +
                        std::to_string(m.file_id) + ", key " + added.idempotency_key;
@@ -109,6 +120,7 @@ Result<AddedMessage> SqliteSpool::AddInbound(const InboundMessage& m, const Acto
     reason += "; duplicate of message " + std::to_string(*added.duplicate_of) + " (" +
               std::string(Name(added.action)) + ")";
   }
+  if (!m.note.empty()) reason += "; " + m.note;
   SPOOL_RETURN_IF_ERROR(AppendEvent(added.id, "", "", Name(added.state), actor, reason));
   return added;
 }
@@ -142,6 +154,32 @@ Result<AddedMessage> SqliteSpool::AcceptOutbound(const OutboundOrder& order, con
   SPOOL_RETURN_IF_ERROR(txn.Begin());
   AddedMessage added;
   added.idempotency_key = MakeIdempotencyKey(order.partner, order.type, order.business_key, {});
+  if (!order.request_key.empty()) {
+    SPOOL_ASSIGN_OR_RETURN(
+        auto req, db_->Cached("SELECT r.request_hash, m.id, m.state, m.idempotency_key FROM api_requests r "
+                              "JOIN messages m ON m.id = r.message_id WHERE r.request_key = ?"));
+    req->Bind(1, order.request_key);
+    SPOOL_ASSIGN_OR_RETURN(bool row, req->Step());
+    if (row) {
+      if (req->Text(0) != order.request_hash) {
+        return Status(Code::kRejected, "Idempotency-Key '" + order.request_key +
+                                           "' was first used with a different request body (message " +
+                                           std::to_string(req->Int(1)) + ")");
+      }
+      added.id = req->Int(1);
+      added.state = ParseMessageState(req->Text(2)).value_or(MessageState::kAccepted);
+      added.idempotency_key = req->Text(3);
+      added.existed = true;
+      return added;
+    }
+  }
+  auto remember_request = [&]() -> Status {
+    if (order.request_key.empty()) return Status::Ok();
+    SPOOL_ASSIGN_OR_RETURN(auto ins, db_->Cached("INSERT INTO api_requests(request_key, request_hash, "
+                                                 "message_id, created_at) VALUES (?,?,?,?)"));
+    ins->Bind(1, order.request_key).Bind(2, order.request_hash).Bind(3, added.id).Bind(4, now);
+    return ins->Run();
+  };
   {
     // The same order again (an OMS retry) is the same message.
     SPOOL_ASSIGN_OR_RETURN(
@@ -153,6 +191,9 @@ Result<AddedMessage> SqliteSpool::AcceptOutbound(const OutboundOrder& order, con
       added.id = same->Int(0);
       added.state = ParseMessageState(same->Text(1)).value_or(MessageState::kAccepted);
       added.existed = true;
+      // Another Idempotency-Key for an order we already have: the same message.
+      SPOOL_RETURN_IF_ERROR(remember_request());
+      SPOOL_RETURN_IF_ERROR(txn.Commit());
       return added;
     }
   }
@@ -177,6 +218,7 @@ Result<AddedMessage> SqliteSpool::AcceptOutbound(const OutboundOrder& order, con
   SPOOL_RETURN_IF_ERROR(ins->Run());
   SPOOL_RETURN_IF_ERROR(
       AppendEvent(added.id, "", "", "accepted", actor, "order " + added.idempotency_key));
+  SPOOL_RETURN_IF_ERROR(remember_request());
   SPOOL_RETURN_IF_ERROR(txn.Commit());
   return added;
 }
@@ -213,6 +255,14 @@ Result<std::vector<Lease>> SqliteSpool::Claim(const ClaimRequest& request) {
   if (!files && request.direction) {
     select += std::string(" AND direction = '") + std::string(Name(*request.direction)) + "'";
   }
+  if (!files && request.partner) select += " AND partner = ?3";
+  if (!files && !request.types.empty()) {
+    select += " AND type IN (";
+    for (size_t i = 0; i < request.types.size(); ++i) {
+      select += (i ? ",?" : "?") + std::to_string(4 + i);
+    }
+    select += ")";
+  }
   select += " ORDER BY next_attempt_at, id LIMIT ?2";
 
   std::lock_guard lock(mu_);
@@ -230,6 +280,10 @@ Result<std::vector<Lease>> SqliteSpool::Claim(const ClaimRequest& request) {
   {
     SPOOL_ASSIGN_OR_RETURN(Statement sel, db_->Prepare(select));
     sel.Bind(1, ToMicros(now)).Bind(2, static_cast<int64_t>(request.limit));
+    if (!files && request.partner) sel.Bind(3, *request.partner);
+    if (!files) {
+      for (size_t i = 0; i < request.types.size(); ++i) sel.Bind(static_cast<int>(4 + i), request.types[i]);
+    }
     for (;;) {
       SPOOL_ASSIGN_OR_RETURN(bool row, sel.Step());
       if (!row) break;
@@ -413,6 +467,15 @@ Result<std::string> SqliteSpool::RenderedBytes(ItemId id) {
   return get->Blob(0);
 }
 
+Result<std::string> SqliteSpool::Payload(ItemId id) {
+  std::lock_guard lock(mu_);
+  SPOOL_ASSIGN_OR_RETURN(auto get, db_->Cached("SELECT payload FROM messages WHERE id = ?"));
+  get->Bind(1, id);
+  SPOOL_ASSIGN_OR_RETURN(bool row, get->Step());
+  if (!row) return Status(Code::kNotFound, "no message with id " + std::to_string(id));
+  return get->IsNull(0) ? std::string() : get->Blob(0);
+}
+
 Result<RetryDecision> SqliteSpool::RecordFailure(const FailureReport& report) {
   std::lock_guard lock(mu_);
   const Timestamp now = clock_->Now();
@@ -492,6 +555,36 @@ Result<ItemId> SqliteSpool::ApplyAck(const AckReport& report) {
   }
   SPOOL_RETURN_IF_ERROR(txn.Commit());
   return id;
+}
+
+}  // namespace spool
+
+namespace spool {
+
+Result<std::optional<ItemId>> SqliteSpool::ApplyShipment(const ShipmentReport& report) {
+  if (report.partner.empty() || report.business_key.empty()) {
+    return Status(Code::kInvalidArgument, "a shipment report needs a partner and the order's business key");
+  }
+  std::lock_guard lock(mu_);
+  const Timestamp now = clock_->Now();
+  Transaction txn(*db_);
+  SPOOL_RETURN_IF_ERROR(txn.Begin());
+  SPOOL_ASSIGN_OR_RETURN(
+      auto find, db_->Cached("SELECT id, state FROM messages WHERE direction = 'outbound' AND partner = ? AND "
+                             "type = ? AND business_key = ? AND state IN ('uploaded', 'acknowledged') "
+                             "ORDER BY id DESC LIMIT 1"));
+  find->Bind(1, report.partner).Bind(2, report.type).Bind(3, JoinBusinessKey(report.business_key));
+  SPOOL_ASSIGN_OR_RETURN(bool row, find->Step());
+  if (!row) return std::optional<ItemId>();
+  MessageTransition c;
+  c.id = find->Int(0);
+  c.from = ParseMessageState(find->Text(1)).value_or(MessageState::kUploaded);
+  c.to = MessageState::kFulfilled;
+  c.actor = report.actor;
+  c.reason = report.reason.empty() ? "shipment received" : report.reason;
+  SPOOL_RETURN_IF_ERROR(ApplyTransition(c, now));
+  SPOOL_RETURN_IF_ERROR(txn.Commit());
+  return std::optional<ItemId>(c.id);
 }
 
 }  // namespace spool

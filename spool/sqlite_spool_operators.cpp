@@ -304,3 +304,59 @@ Status SqliteSpool::ResetControlNumber(const std::string& partner, ControlKind k
 }
 
 }  // namespace spool
+
+namespace spool {
+
+Status SqliteSpool::ReleaseLease(ItemKind kind, ItemId id, int64_t token) {
+  std::lock_guard lock(mu_);
+  const std::string table = kind == ItemKind::kFile ? "files" : "messages";
+  SPOOL_ASSIGN_OR_RETURN(Statement upd,
+                         db_->Prepare("UPDATE " + table + " SET lease_owner = NULL, lease_token = NULL, "
+                                      "lease_until = NULL WHERE id = ? AND lease_token = ?"));
+  upd.Bind(1, id).Bind(2, token);
+  return upd.Run();
+}
+
+Result<std::vector<std::string>> SqliteSpool::LeaseOwners() {
+  std::lock_guard lock(mu_);
+  SPOOL_ASSIGN_OR_RETURN(Statement sel,
+                         db_->Prepare("SELECT lease_owner FROM files WHERE lease_owner IS NOT NULL UNION "
+                                      "SELECT lease_owner FROM messages WHERE lease_owner IS NOT NULL"));
+  std::vector<std::string> owners;
+  for (;;) {
+    SPOOL_ASSIGN_OR_RETURN(bool row, sel.Step());
+    if (!row) break;
+    owners.push_back(sel.Text(0));
+  }
+  return owners;
+}
+
+Result<int64_t> SqliteSpool::BreakLeases(const std::string& owner, const Actor& actor,
+                                         const std::string& reason) {
+  std::lock_guard lock(mu_);
+  Transaction txn(*db_);
+  SPOOL_RETURN_IF_ERROR(txn.Begin());
+  int64_t broken = 0;
+  for (const char* table : {"files", "messages"}) {
+    SPOOL_ASSIGN_OR_RETURN(Statement upd,
+                           db_->Prepare(std::string("UPDATE ") + table + " SET lease_owner = NULL, lease_token = NULL, "
+                                        "lease_until = NULL WHERE lease_owner = ?"));
+    upd.Bind(1, owner);
+    SPOOL_RETURN_IF_ERROR(upd.Run());
+    broken += db_->Changes();
+  }
+  if (broken > 0) {
+    SPOOL_RETURN_IF_ERROR(AppendEvent(std::nullopt, "lease", "", "released", actor,
+                                      "broke " + std::to_string(broken) + " lease(s) of " + owner +
+                                          (reason.empty() ? "" : ": " + reason)));
+  }
+  SPOOL_RETURN_IF_ERROR(txn.Commit());
+  return broken;
+}
+
+void SqliteSpool::SetPolicies(PolicyBook policies) {
+  std::lock_guard lock(mu_);
+  options_.policies = std::move(policies);
+}
+
+}  // namespace spool

@@ -178,6 +178,27 @@ Result<Stats> SqliteSpool::GetStats() {
     stats.overdue_acks = overdue.Int(0);
     stats.overdue_ships = overdue.Int(1);
   }
+  // The same per partner, for the gauges.
+  SPOOL_ASSIGN_OR_RETURN(
+      Statement per,
+      db_->Prepare("SELECT partner, sum(oa), sum(os), min(op) FROM ("
+                   "SELECT partner, (state = 'uploaded' AND ack_due_at < ?1) AS oa, "
+                   "(state IN ('uploaded', 'acknowledged') AND ship_due_at < ?1) AS os, "
+                   "CASE WHEN state IN ('received', 'parsed', 'mapped', 'delivering', 'retry_wait', "
+                   "'accepted', 'rendered') THEN created_at END AS op FROM messages "
+                   "UNION ALL SELECT partner, 0, 0, CASE WHEN state = 'received' THEN received_at END "
+                   "FROM files) GROUP BY partner ORDER BY partner"));
+  per.Bind(1, now);
+  for (;;) {
+    SPOOL_ASSIGN_OR_RETURN(bool row, per.Step());
+    if (!row) break;
+    PartnerGauges g;
+    g.partner = per.Text(0);
+    g.overdue_acks = per.Int(1);
+    g.overdue_ships = per.Int(2);
+    if (!per.IsNull(3)) g.oldest_pending_age = Duration(now - per.Int(3));
+    stats.partners.push_back(std::move(g));
+  }
   return stats;
 }
 
