@@ -475,9 +475,20 @@ class BeastOmsClient final : public OmsClient {
     http::response_parser<http::string_body> parser;
     parser.header_limit(kResponseHeaderLimit);
     parser.body_limit(settings_.max_response_body);
+    // Header first, then the body: Beast 1.74 does not report body_limit for a Content-Length
+    // body when the parser is in eager mode (which async_read turns on), so the declared length
+    // is checked here, before any body byte is read.
     ec = RunOp(conn.ioc, [&](auto handler) {
-      http::async_read(stream, conn.buffer, parser, std::move(handler));
+      http::async_read_header(stream, conn.buffer, parser, std::move(handler));
     });
+    if (!ec && parser.content_length() && *parser.content_length() > settings_.max_response_body) {
+      ec = http::error::body_limit;
+    }
+    if (!ec && !parser.is_done()) {
+      ec = RunOp(conn.ioc, [&](auto handler) {
+        http::async_read(stream, conn.buffer, parser, std::move(handler));
+      });
+    }
     const bool body_too_large = ec == http::error::body_limit && parser.is_header_done();
     if (ec && !body_too_large) {
       r.closed_before_response =

@@ -299,7 +299,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res_->set(http::field::content_type, "application/json");
     for (const auto& [name, value] : answer.headers) res_->set(name, value);
     res_->keep_alive(req.keep_alive() && res_->keep_alive());
-    res_->body() = std::move(answer.body);
+    // 1xx, 204 and 304 responses have no body by definition (RFC 9110); sending one anyway
+    // would desynchronise the client's next response on a kept-alive connection.
+    const bool bodiless = answer.status < 200 || answer.status == 204 || answer.status == 304;
+    if (!bodiless) res_->body() = std::move(answer.body);
     res_->prepare_payload();
     if (answer.delay.count() > 0) {
       timer_.expires_after(answer.delay);
