@@ -11,6 +11,7 @@ constexpr std::string_view kUsage =
     "usage: edigate <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run [--config F] [--check]         the gateway daemon (SFTP/local polling, OMS delivery, HTTP API)\n"
     "  validate [--json] FILE...          check X12 files and report per interchange, group and set\n"
     "  ack [--out DIR] [--sender Q:ID] FILE  print the 997s and TA1s edigate would send for FILE\n"
     "  spool ...                          inspect and operate the spool (edigate spool --help)\n"
@@ -32,7 +33,9 @@ int main(int argc, char** argv) {
   gateway::CommandArgs args(argv + 2, argv + argc);
   gateway::CommandIo io{std::cout, std::cerr};
   int rc;
-  if (command == "validate") {
+  if (command == "run") {
+    rc = gateway::RunDaemonCommand(args, io);
+  } else if (command == "validate") {
     rc = gateway::RunValidateCommand(args, io);
   } else if (command == "ack") {
     rc = gateway::RunAckCommand(args, io);

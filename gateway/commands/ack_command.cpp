@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "edi/ack.h"
+#include "edi/tee_sink.h"
 #include "edi/byte_source.h"
 #include "edi/validator.h"
 #include "gateway/commands/args.h"
@@ -39,27 +40,7 @@ class RejectionLog final : public edi::ValidationSink {
   std::string file_;
 };
 
-// Fans validation events out to several sinks.
-class Tee final : public edi::ValidationSink {
- public:
-  Tee(edi::ValidationSink& a, edi::ValidationSink& b) : a_(a), b_(b) {}
-  void OnInterchangeStart(const edi::InterchangeInfo& i) override { a_.OnInterchangeStart(i); b_.OnInterchangeStart(i); }
-  void OnGroupStart(const edi::GroupInfo& g) override { a_.OnGroupStart(g); b_.OnGroupStart(g); }
-  void OnSetStart(const edi::SetInfo& s) override { a_.OnSetStart(s); b_.OnSetStart(s); }
-  void OnSetSegment(const edi::Segment& s, const edi::SegmentContext& c) override {
-    a_.OnSetSegment(s, c);
-    b_.OnSetSegment(s, c);
-  }
-  void OnSetEnd(const edi::SetResult& s) override { a_.OnSetEnd(s); b_.OnSetEnd(s); }
-  void OnGroupEnd(const edi::GroupResult& g) override { a_.OnGroupEnd(g); b_.OnGroupEnd(g); }
-  void OnTa1(const edi::Segment& s) override { a_.OnTa1(s); b_.OnTa1(s); }
-  void OnInterchangeEnd(const edi::InterchangeResult& i) override { a_.OnInterchangeEnd(i); b_.OnInterchangeEnd(i); }
-  void OnFileError(const edi::Error& e) override { a_.OnFileError(e); b_.OnFileError(e); }
 
- private:
-  edi::ValidationSink& a_;
-  edi::ValidationSink& b_;
-};
 
 }  // namespace
 
@@ -115,7 +96,7 @@ int RunAckCommand(const CommandArgs& argv, CommandIo io) {
   }
   edi::AckBuilder builder(options);
   RejectionLog log(io.err, path);
-  Tee tee(builder, log);
+  edi::TeeSink tee{&builder, &log};
   const edi::FileSummary summary = edi::Validate(**source, tee);
   std::vector<edi::Acknowledgment> acks = builder.Take();
   if (summary.not_x12) {

@@ -27,5 +27,7 @@ int RunSpoolCommand(const CommandArgs& args, CommandIo io);
 int RunMapCommand(const CommandArgs& args, CommandIo io);
 int RunRenderCommand(const CommandArgs& args, CommandIo io);
 int RunMappingCommand(const CommandArgs& args, CommandIo io);
+// The daemon (issue 5).
+int RunDaemonCommand(const CommandArgs& args, CommandIo io);
 
 }  // namespace gateway

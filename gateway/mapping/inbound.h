@@ -20,17 +20,29 @@
 
 namespace gateway::mapping {
 
+// Where a message sits in its file, so the daemon can spool each set on its own (and find it
+// again when the file is processed a second time).
+struct SetOrigin {
+  int64_t index = -1;            // ordinal of the set (or XML document) in the file, from 0; -1: the file
+  std::string set_id;            // ST01 ("945"), or the XML mapping's document name
+  std::string isa13, gs06, st02;  // empty for XML
+  std::string key_type;          // the type in the idempotency key ("945")
+  std::vector<std::string> business_key;  // the key's parts; empty when the set was not mapped
+};
+
 // Views valid during the OnMapped call only (the mapper reuses its buffers).
 struct MappedMessage {
   std::string_view type;             // canonical type
   std::string_view idempotency_key;
   std::string_view event;            // the CloudEvent, one line of JSON (no newline)
   std::string_view explain;          // --explain: which rule produced each field
+  const SetOrigin* origin = nullptr;
 };
 
 struct RejectedMessage {
   std::string what;
   std::vector<std::string> errors;
+  SetOrigin origin;
 };
 
 // Receives mapped and rejected messages, in file order.
@@ -80,7 +92,9 @@ class X12InboundMapper final : public edi::ValidationSink {
     size_t event_begin = 0, event_end = 0, key_end = 0, explain_end = 0;  // key and explain follow the event
     std::string set_id, control, group;
     RejectedMessage rejection;
+    SetOrigin origin;
   };
+  SetOrigin Origin() const;
   std::string SetName() const;
   void MapSet(const Mapping& mapping);
   void RejectHeld(size_t from, const std::string& why);
@@ -91,6 +105,7 @@ class X12InboundMapper final : public edi::ValidationSink {
   edi::InterchangeInfo interchange_;
   edi::GroupInfo group_;
   edi::SetInfo set_;
+  int64_t set_index_ = -1;  // sets seen in the file so far, minus one
   const Mapping* mapping_ = nullptr;
   std::set<std::string> warned_senders_;
   SetTree tree_;

@@ -28,7 +28,13 @@ Result<PartnerSetup> LoadPartnerSetup(const std::string& config_path, const std:
   }
   auto p = partner_is_file && cfg.empty() ? partners::LoadPartnerProfile(partner) : partners::FindPartner(s.config, partner);
   if (!p.ok()) return p.status();
-  s.profile = std::move(*p);
+  return SetupFor(std::move(s.config), std::move(*p));
+}
+
+Result<PartnerSetup> SetupFor(partners::GatewayConfig config, partners::PartnerProfile profile) {
+  PartnerSetup s;
+  s.config = std::move(config);
+  s.profile = std::move(profile);
   auto m = LoadInboundMappings(s.profile);
   if (!m.ok()) return m.status();
   s.inbound = std::move(*m);

@@ -26,6 +26,8 @@ struct PartnerSetup {
 // Loads the config (`config_path`, or DefaultConfigPath() when empty; none at all is fine
 // when `partner` is a profile path), the profile and its inbound mappings.
 Result<PartnerSetup> LoadPartnerSetup(const std::string& config_path, const std::string& partner);
+// Loads the mappings of an already loaded profile.
+Result<PartnerSetup> SetupFor(partners::GatewayConfig config, partners::PartnerProfile profile);
 
 // Renders an order (`json_text`: a fulfillment_order data object or CloudEvent) with the
 // partner's outbound 940 mapping. Setup problems (no mapping) come back in errors with

@@ -136,6 +136,7 @@ void X12InboundMapper::OnGroupStart(const edi::GroupInfo& info) {
 
 void X12InboundMapper::OnSetStart(const edi::SetInfo& info) {
   set_ = info;
+  ++set_index_;
   tree_.Clear();
   auto it = options_.mappings.find(info.id);
   mapping_ = it == options_.mappings.end() ? nullptr : it->second.get();
@@ -143,6 +144,16 @@ void X12InboundMapper::OnSetStart(const edi::SetInfo& info) {
 
 void X12InboundMapper::OnSetSegment(const edi::Segment& segment, const edi::SegmentContext& context) {
   if (mapping_ != nullptr) tree_.Add(segment, context);
+}
+
+SetOrigin X12InboundMapper::Origin() const {
+  SetOrigin o;
+  o.index = set_index_;
+  o.set_id = set_.id;
+  o.isa13 = interchange_.control;
+  o.gs06 = group_.control;
+  o.st02 = set_.control;
+  return o;
 }
 
 std::string X12InboundMapper::SetName() const {
@@ -153,6 +164,7 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
   if (set.status == 'R') {
     Held& h = held_.emplace_back();
     h.rejected = true;
+    h.rejection.origin = Origin();
     h.rejection.what = SetName() + ": rejected by validation (AK5 R)";
     for (const edi::Error& e : set.errors) {
       if (!e.warning) h.rejection.errors.push_back(e.Describe());
@@ -162,6 +174,7 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
   if (mapping_ == nullptr) {
     Held& h = held_.emplace_back();
     h.rejected = true;
+    h.rejection.origin = Origin();
     h.rejection.what = SetName() + ": not mapped";
     h.rejection.errors.push_back(options_.profile->file + ": partner " + options_.profile->id +
                                  " has no inbound mapping for transaction set " + set_.id);
@@ -196,10 +209,15 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
   Held& h = held_.emplace_back();
   if (!s.errors.empty()) {
     h.rejected = true;
+    h.rejection.origin = Origin();
+    h.rejection.origin.key_type = mapping.key_type;
     h.rejection.what = SetName() + ": not mapped (" + mapping.file + ")";
     h.rejection.errors = s.errors;
     return;
   }
+  h.origin = Origin();
+  h.origin.key_type = mapping.key_type;
+  h.origin.business_key = parts;
   h.mapping = &mapping;
   h.set_id = set_.id;
   h.control = set_.control;
@@ -233,6 +251,7 @@ void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
     Held& h = held_[i];
     if (h.rejected) continue;
     h.rejected = true;
+    h.rejection.origin = h.origin;
     h.rejection.what = "set " + h.set_id + " " + h.control + " (group " + h.group + ", interchange " +
                        interchange_.control + "): not mapped";
     h.rejection.errors.push_back(why);
@@ -274,6 +293,7 @@ void X12InboundMapper::Deliver() {
     m.event = std::string_view(text_).substr(h.event_begin, h.event_end - h.event_begin);
     m.idempotency_key = std::string_view(text_).substr(h.event_end, h.key_end - h.event_end);
     m.explain = std::string_view(text_).substr(h.key_end, h.explain_end - h.key_end);
+    m.origin = &h.origin;
     sink_.OnMapped(m);
   }
   held_.clear();

@@ -79,6 +79,7 @@ void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSi
   }
   XmlSource::SetText(bytes);
   bool any = false;
+  int64_t ordinal = -1;  // documents in the file, across mappings
   for (const auto& [name, mapping] : options.mappings) {
     if (mapping->format != Format::kXml) continue;
     const pugi::xpath_query& docs = *mapping->xpaths[static_cast<size_t>(mapping->documents)];
@@ -88,6 +89,10 @@ void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSi
       if (!n.node()) continue;
       any = true;
       ++index;
+      SetOrigin origin;
+      origin.index = ++ordinal;
+      origin.set_id = name;
+      origin.key_type = mapping->key_type;
       const std::string what = options.source.file + " document " + std::to_string(index) + " (" + name + ", element " +
                                n.node().path() + ")";
       std::vector<std::string> errors;
@@ -105,7 +110,7 @@ void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSi
         }
       }
       if (!errors.empty()) {
-        sink.OnRejected(RejectedMessage{what + ": not mapped (" + mapping->file + ")", std::move(errors)});
+        sink.OnRejected(RejectedMessage{what + ": not mapped (" + mapping->file + ")", std::move(errors), std::move(origin)});
         continue;
       }
       const std::string key = spool::MakeIdempotencyKey(options.profile->id, mapping->key_type, parts, {});
@@ -122,13 +127,16 @@ void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSi
       msg.idempotency_key = key;
       msg.event = event;
       msg.explain = explained;
+      origin.business_key = parts;
+      msg.origin = &origin;
       sink.OnMapped(msg);
     }
   }
   if (!any) {
     sink.OnRejected(RejectedMessage{options.source.file + ": not mapped",
                                     {"no XML mapping of partner " + options.profile->id + " selects a document in it (root element <" +
-                                     std::string(doc.document_element().name()) + ">)"}});
+                                     std::string(doc.document_element().name()) + ">)"},
+                                    SetOrigin{}});
   }
 }
 

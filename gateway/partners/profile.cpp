@@ -74,7 +74,7 @@ class ProfileParser {
     p.file = file_;
     GATEWAY_RETURN_IF_ERROR(CheckKeys(file_, root, "",
                                       {"id", "name", "format", "x12", "mappings", "code_tables", "duplicates",
-                                       "deadlines", "transport"}));
+                                       "deadlines", "transport", "warehouses"}));
     GATEWAY_RETURN_IF_ERROR(GetString(file_, root, "", "id", true, &p.id));
     if (p.id.empty() || p.id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos) {
       return Error(file_, root["id"], "id", "must be letters, digits, '.', '_' or '-'");
@@ -92,6 +92,13 @@ class ProfileParser {
     if (root["duplicates"].IsDefined()) GATEWAY_RETURN_IF_ERROR(Duplicates(root["duplicates"], &p));
     if (root["deadlines"].IsDefined()) GATEWAY_RETURN_IF_ERROR(Deadlines(root["deadlines"], &p));
     if (root["transport"].IsDefined()) GATEWAY_RETURN_IF_ERROR(Transport(root["transport"], &p));
+    if (const YAML::Node w = root["warehouses"]; w.IsDefined()) {
+      if (!w.IsSequence()) return Error(file_, w, "warehouses", "must be a list of warehouse codes");
+      for (const auto& item : w) {
+        if (!item.IsScalar() || item.Scalar().empty()) return Error(file_, item, "warehouses", "each entry must be a warehouse code");
+        p.warehouses.push_back(item.Scalar());
+      }
+    }
     return p;
   }
 
@@ -246,6 +253,7 @@ class ProfileParser {
       for (const auto& kv : n) GATEWAY_RETURN_IF_ERROR(Flatten(kv.second, yamlutil::Join(prefix, kv.first.as<std::string>()), out));
     } else if (n.IsScalar()) {
       (*out)[prefix] = n.Scalar();
+      transport_lines_[prefix] = yamlutil::Line(n);
     } else if (!n.IsNull()) {
       return Error(file_, n, "transport." + prefix, "must be a value or a mapping");
     }
@@ -257,7 +265,9 @@ class ProfileParser {
     std::string kind;
     GATEWAY_RETURN_IF_ERROR(GetString(file_, n, "transport", "kind", true, &kind));
     if (kind != "sftp" && kind != "local") return Error(file_, n["kind"], "transport.kind", "must be sftp or local");
-    return Flatten(n, "", &p->transport);
+    GATEWAY_RETURN_IF_ERROR(Flatten(n, "", &p->transport));
+    p->transport_lines = transport_lines_;
+    return Status::Ok();
   }
 
   std::string MappingsDir() const {
@@ -267,6 +277,7 @@ class ProfileParser {
 
   std::string file_;
   std::string mappings_dir_;
+  std::map<std::string, int> transport_lines_;
 };
 
 }  // namespace

@@ -68,6 +68,10 @@ struct PartnerProfile {
   std::chrono::seconds ship_deadline{48 * 3600};  // 945 after an accepted 940
   // Transport settings for the daemon, flattened ("kind", "sftp.host", "inbound.dir" ...).
   std::map<std::string, std::string> transport;
+  std::map<std::string, int> transport_lines;  // the line of each transport key, for errors
+  // Warehouse codes (fulfillment_order.warehouse) this partner operates; an order goes to the
+  // partner listing its warehouse (or whose id is the warehouse code).
+  std::vector<std::string> warehouses;
 
   const CodeTable* FindTable(std::string_view name) const;
   // The mapping serving `key` ("945") in `direction`, or nullptr.

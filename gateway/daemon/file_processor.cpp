@@ -1,0 +1,408 @@
+#include "gateway/daemon/file_processor.h"
+
+#include <chrono>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "edi/ack.h"
+#include "edi/byte_source.h"
+#include "edi/tee_sink.h"
+#include "edi/validator.h"
+#include "gateway/daemon/byte_pipe.h"
+#include "gateway/daemon/event_log.h"
+#include "gateway/mapping/inbound.h"
+
+namespace gateway::daemon {
+
+namespace {
+
+constexpr std::size_t kBatch = 256;
+constexpr std::size_t kMaxXmlBytes = 256u << 20;
+
+std::string Utc(const char* format) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &utc);
+  return buf;
+}
+
+// The stored bytes as an edi::ByteSource, with the first bytes (already peeked) in front.
+class PipeSource final : public edi::ByteSource {
+ public:
+  PipeSource(BytePipe& pipe, std::string head) : pipe_(pipe), head_(std::move(head)) {}
+  edi::Result<size_t> Read(char* dst, size_t n) override {
+    if (head_pos_ < head_.size()) {
+      const size_t k = std::min(n, head_.size() - head_pos_);
+      std::memcpy(dst, head_.data() + head_pos_, k);
+      head_pos_ += k;
+      return k;
+    }
+    auto r = pipe_.Read(dst, n);
+    if (!r.ok()) {
+      edi::Error e;
+      e.message = "reading the spooled file: " + r.status().message();
+      return e;
+    }
+    return *r;
+  }
+
+ private:
+  BytePipe& pipe_;
+  std::string head_;
+  size_t head_pos_ = 0;
+};
+
+class PipeSink final : public spool::ByteSink {
+ public:
+  explicit PipeSink(BytePipe& pipe) : pipe_(pipe) {}
+  spool::Status Write(std::string_view data) override {
+    Status s = pipe_.Write(data);
+    if (!s.ok()) return spool::Status(spool::Code::kIoError, s.message());
+    return spool::Status::Ok();
+  }
+
+ private:
+  BytePipe& pipe_;
+};
+
+// Collects the sets of one file and writes them to the spool in batches.
+class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSink {
+ public:
+  SpoolingSink(Pipeline& p, const spool::ItemSummary& file, FileOutcome& outcome)
+      : p_(p), file_(file), outcome_(outcome) {}
+
+  // Runs before the mapper sees the interchange: its duplicate verdict decides its sets.
+  void OnInterchangeStart(const edi::InterchangeInfo& info) override {
+    spool::InterchangeRequest req;
+    req.file_id = file_.id;
+    req.partner = file_.partner;
+    req.isa06 = info.sender_qualifier + ":" + info.sender_id;
+    req.isa08 = info.receiver_qualifier + ":" + info.receiver_id;
+    req.isa13 = info.control;
+    interchange_id_.reset();
+    interchange_skipped_ = false;
+    auto r = p_.spool->RecordInterchange(req);
+    if (!r.ok()) {
+      Fail(r.status().message());
+      return;
+    }
+    interchange_id_ = r->id;
+    if (r->action == spool::DuplicateAction::kSkipped || r->action == spool::DuplicateAction::kRejected) {
+      interchange_skipped_ = true;
+      LogEvent(spdlog::level::warn, "duplicate interchange: its sets are recorded as duplicates, not delivered",
+               {{"partner", file_.partner}, {"file", std::to_string(file_.id)}, {"isa13", info.control},
+                {"sender", req.isa06}, {"duplicate_of_interchange", std::to_string(r->duplicate_of.value_or(0))}});
+    }
+  }
+
+  void OnMapped(const mapping::MappedMessage& m) override {
+    if (m.origin == nullptr) return;
+    spool::InboundMessage msg = Base(*m.origin);
+    msg.type = m.origin->key_type.empty() ? m.origin->set_id : m.origin->key_type;
+    msg.business_key = m.origin->business_key;
+    msg.payload = std::string(m.event);
+    if (interchange_skipped_) {
+      msg.initial_state = spool::MessageState::kDuplicate;
+      msg.note = "duplicate interchange (ISA13 " + m.origin->isa13 + " seen before); not delivered";
+    } else {
+      msg.initial_state = spool::MessageState::kMapped;
+    }
+    Push(std::move(msg));
+  }
+
+  void OnRejected(mapping::RejectedMessage r) override {
+    std::string note = r.what;
+    for (const std::string& e : r.errors) {
+      if (note.size() > 4000) {
+        note += "; ...";
+        break;
+      }
+      note += "; " + e;
+    }
+    if (r.origin.index < 0) {
+      file_errors_.push_back(note);
+      return;
+    }
+    spool::InboundMessage msg = Base(r.origin);
+    msg.type = r.origin.set_id;
+    msg.initial_state = spool::MessageState::kQuarantined;
+    msg.note = note;
+    LogEvent(spdlog::level::warn, "set quarantined",
+             {{"partner", file_.partner}, {"file", std::to_string(file_.id)}, {"isa13", r.origin.isa13},
+              {"gs06", r.origin.gs06}, {"st02", r.origin.st02}, {"reason", note}});
+    Push(std::move(msg));
+  }
+
+  void OnWarning(const std::string& w) override {
+    LogEvent(spdlog::level::warn, w, {{"partner", file_.partner}, {"file", std::to_string(file_.id)}});
+  }
+
+  Status Flush() {
+    if (!error_.empty()) return Status(Code::kIoError, error_);
+    if (batch_.empty()) return Status::Ok();
+    auto added = p_.spool->AddInboundMessages(batch_, spool::Actor::Daemon());
+    if (!added.ok()) {
+      Fail(added.status().message());
+      return Status(Code::kIoError, error_);
+    }
+    bool any_due = false;
+    for (size_t i = 0; i < added->size(); ++i) {
+      const spool::AddedMessage& a = (*added)[i];
+      const spool::InboundMessage& m = batch_[i];
+      if (a.state == spool::MessageState::kMapped) {
+        any_due = true;
+        if (!a.existed) ++outcome_.mapped;
+        ApplyToOrders(p_, file_.partner, m.payload);
+      } else if (a.state == spool::MessageState::kDuplicate) {
+        if (!a.existed) {
+          ++outcome_.duplicates;
+          LogEvent(spdlog::level::warn, "business duplicate: recorded, not delivered",
+                   {{"partner", file_.partner}, {"message", std::to_string(a.id)}, {"key", a.idempotency_key},
+                    {"duplicate_of", std::to_string(a.duplicate_of.value_or(0))}});
+        }
+      } else if (a.state == spool::MessageState::kQuarantined && !a.existed) {
+        ++outcome_.quarantined;
+      }
+    }
+    batch_.clear();
+    if (any_due) p_.deliveries.Notify();
+    return Status::Ok();
+  }
+
+  const std::vector<std::string>& file_errors() const { return file_errors_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  spool::InboundMessage Base(const mapping::SetOrigin& o) const {
+    spool::InboundMessage msg;
+    msg.file_id = file_.id;
+    msg.interchange_id = interchange_id_;
+    msg.set_index = o.index;
+    msg.partner = file_.partner;
+    msg.control_numbers = {o.isa13, o.gs06, o.st02};
+    return msg;
+  }
+  void Push(spool::InboundMessage msg) {
+    batch_.push_back(std::move(msg));
+    if (batch_.size() >= kBatch) (void)Flush();
+  }
+  void Fail(const std::string& why) {
+    if (error_.empty()) error_ = why;
+  }
+
+  Pipeline& p_;
+  const spool::ItemSummary& file_;
+  FileOutcome& outcome_;
+  std::optional<int64_t> interchange_id_;
+  bool interchange_skipped_ = false;
+  std::vector<spool::InboundMessage> batch_;
+  std::vector<std::string> file_errors_;
+  std::string error_;
+};
+
+Status Finish(Pipeline& p, spool::ItemId id, int64_t token, spool::FileState to, const std::string& reason) {
+  spool::FileTransition t;
+  t.id = id;
+  t.lease_token = token;
+  t.from = spool::FileState::kReceived;
+  t.to = to;
+  t.reason = reason;
+  spool::Status s = p.spool->TransitionFile(t);
+  if (!s.ok()) return Status(Code::kIoError, s.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view event_json) {
+  // Cheap test first: most events are neither.
+  const bool ack = event_json.find("\"order_acknowledgment\"") != std::string_view::npos;
+  const bool ship = event_json.find("\"shipment_confirmation\"") != std::string_view::npos;
+  if (!ack && !ship) return;
+  const nlohmann::json event = nlohmann::json::parse(event_json, nullptr, false);
+  if (event.is_discarded() || !event.contains("data")) return;
+  const nlohmann::json& data = event["data"];
+  const std::string type = event.value("type", "");
+  if (type == "order_acknowledgment") {
+    const std::string group = data.value("partner_group_control", "");
+    const std::string group_status = data.value("group_status", "");
+    std::vector<spool::AckReport> reports;
+    if (data.contains("sets") && data["sets"].is_array() && !data["sets"].empty()) {
+      for (const auto& s : data["sets"]) {
+        spool::AckReport r;
+        r.partner = partner;
+        r.gs06 = group;
+        r.st02 = s.value("control", "");
+        r.accepted = s.value("status", "") != "rejected";
+        r.reason = "AK5 " + s.value("status", "");
+        reports.push_back(std::move(r));
+      }
+    } else {
+      spool::AckReport r;
+      r.partner = partner;
+      r.gs06 = group;
+      r.accepted = group_status != "rejected";
+      r.reason = "AK9 " + group_status;
+      reports.push_back(std::move(r));
+    }
+    for (const spool::AckReport& r : reports) {
+      auto applied = p.spool->ApplyAck(r);
+      if (applied.ok()) {
+        LogEvent(spdlog::level::info, r.accepted ? "order acknowledged by the partner" : "order rejected by the partner",
+                 {{"partner", partner}, {"message", std::to_string(*applied)}, {"gs06", r.gs06},
+                  {"st02", r.st02.value_or("")}, {"status", r.reason}});
+        if (!r.accepted) p.Alert(partner, "order_rejected", "the partner's 997 rejected our 940", "message " + std::to_string(*applied));
+      } else if (applied.status().code() != spool::Code::kIllegalTransition) {
+        // kIllegalTransition: applied before (the same 997 processed again).
+        LogEvent(spdlog::level::warn, "997 names no 940 of ours",
+                 {{"partner", partner}, {"gs06", r.gs06}, {"st02", r.st02.value_or("")}, {"error", applied.status().message()}});
+      }
+    }
+  } else if (type == "shipment_confirmation") {
+    spool::ShipmentReport r;
+    r.partner = partner;
+    r.business_key = {data.value("order_id", "")};
+    if (r.business_key[0].empty()) return;
+    r.reason = "945 shipment " + data.value("shipment_id", "");
+    auto applied = p.spool->ApplyShipment(r);
+    if (applied.ok() && applied->has_value()) {
+      LogEvent(spdlog::level::info, "order fulfilled",
+               {{"partner", partner}, {"message", std::to_string(**applied)}, {"order_id", r.business_key[0]}});
+    }
+  }
+}
+
+Result<FileOutcome> FileProcessor::Process(spool::ItemId id, std::int64_t lease_token) {
+  FileOutcome outcome;
+  auto file_or = p_.spool->Get(id);
+  if (!file_or.ok()) return Status(Code::kIoError, file_or.status().message());
+  const spool::ItemSummary file = std::move(*file_or);
+  const std::string file_label = std::to_string(id) + (file.remote_path ? " (" + *file.remote_path + ")" : "");
+  std::shared_ptr<const PartnerBook> book = p_.book();
+  const Partner* partner = book->Find(file.partner);
+  if (partner == nullptr) {
+    GATEWAY_RETURN_IF_ERROR(Finish(p_, id, lease_token, spool::FileState::kQuarantined,
+                                   "no partner profile '" + file.partner + "' is loaded"));
+    p_.Alert(file.partner, "file_quarantined", "file quarantined: unknown partner", file_label);
+    return outcome;
+  }
+  const partners::PartnerProfile& profile = partner->profile();
+
+  BytePipe pipe;
+  Pump pump(pipe, [&](BytePipe& out) -> Status {
+    PipeSink sink(out);
+    spool::Status s = p_.spool->ReadFile(id, sink);
+    return s.ok() ? Status::Ok() : Status(Code::kIoError, s.message());
+  });
+  // Peek: XML files start with '<' (after a BOM or blank space), X12 with "ISA".
+  std::string head(4096, '\0');
+  size_t got = 0;
+  for (;;) {
+    auto r = pipe.Read(head.data() + got, head.size() - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) break;
+    got += *r;
+    if (got == head.size()) break;
+  }
+  head.resize(got);
+  size_t first = 0;
+  if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) first = 3;
+  while (first < head.size() && std::isspace(static_cast<unsigned char>(head[first]))) ++first;
+  const bool xml = first < head.size() && head[first] == '<';
+
+  mapping::InboundOptions options;
+  options.profile = &profile;
+  options.mappings = partner->setup.inbound;
+  options.source.file = file.remote_path ? *file.remote_path : "file-" + std::to_string(id);
+  if (auto slash = options.source.file.rfind('/'); slash != std::string::npos) options.source.file.erase(0, slash + 1);
+  options.source.sha256 = file.sha256.value_or("");
+  SpoolingSink sink(p_, file, outcome);
+  std::vector<edi::Acknowledgment> acks;
+
+  if (xml) {
+    std::string bytes = std::move(head);
+    char buf[64 * 1024];
+    for (;;) {
+      auto r = pipe.Read(buf, sizeof buf);
+      if (!r.ok()) return r.status();
+      if (*r == 0) break;
+      bytes.append(buf, *r);
+      if (bytes.size() > kMaxXmlBytes) {
+        pipe.Abandon("too large");
+        (void)pump.Join();
+        GATEWAY_RETURN_IF_ERROR(Finish(p_, id, lease_token, spool::FileState::kQuarantined,
+                                       "XML file larger than " + std::to_string(kMaxXmlBytes >> 20) + " MiB"));
+        p_.Alert(file.partner, "file_quarantined", "file quarantined: XML too large", file_label);
+        return outcome;
+      }
+    }
+    GATEWAY_RETURN_IF_ERROR(pump.Join());
+    mapping::MapXmlFile(bytes, options, sink);
+  } else {
+    PipeSource source(pipe, std::move(head));
+    mapping::X12InboundMapper mapper(options, sink);
+    edi::AckOptions ack_options;
+    ack_options.sender_qualifier = profile.ours.qualifier;
+    ack_options.sender_id = profile.ours.id;
+    ack_options.application_sender = profile.ours.gs;
+    ack_options.use_inbound_delimiters = false;
+    ack_options.delimiters = profile.delimiters;
+    ack_options.segment_suffix = profile.segment_suffix;
+    const std::string date = Utc("%Y%m%d"), time = Utc("%H%M");
+    // Placeholders: the spool allocates the real numbers when it stores the bytes to send.
+    ack_options.envelope = [&](const edi::InterchangeInfo&) { return edi::AckEnvelope{1, 1, 1, date, time}; };
+    edi::AckBuilder acker(ack_options);
+    edi::TeeSink tee{&sink, &acker, &mapper};
+    const edi::FileSummary summary = edi::Validate(source, tee);
+    mapper.Finish();
+    GATEWAY_RETURN_IF_ERROR(pump.Join());
+    outcome.not_x12 = summary.not_x12;
+    acks = acker.Take();
+  }
+  GATEWAY_RETURN_IF_ERROR(sink.Flush());
+
+  // The answer to the partner: one outbound message per acknowledgment interchange.
+  for (size_t i = 0; i < acks.size(); ++i) {
+    const edi::Acknowledgment& a = acks[i];
+    if (!a.status.ok()) {
+      LogEvent(spdlog::level::err, "could not write the acknowledgment",
+               {{"partner", file.partner}, {"file", file_label}, {"error", a.status.error().message}});
+      continue;
+    }
+    spool::OutboundOrder order;
+    order.partner = file.partner;
+    order.type = a.group_acks == 0 ? "TA1" : "997";
+    order.business_key = {"ack", file.sha256.value_or(std::to_string(id)), std::to_string(a.interchange_index)};
+    order.payload = a.bytes;
+    auto added = p_.spool->AcceptOutbound(order, spool::Actor::Daemon());
+    if (!added.ok()) return Status(Code::kIoError, added.status().message());
+    if (!added->existed) ++outcome.acks;
+  }
+  if (!acks.empty()) p_.renders.Notify();
+
+  const bool nothing = outcome.mapped + outcome.quarantined + outcome.duplicates == 0 && acks.empty();
+  if (outcome.not_x12 || (nothing && !sink.file_errors().empty())) {
+    std::string reason = xml ? "not mappable XML" : "not X12";
+    for (const std::string& e : sink.file_errors()) reason += "; " + e;
+    GATEWAY_RETURN_IF_ERROR(Finish(p_, id, lease_token, spool::FileState::kQuarantined, reason));
+    p_.Alert(file.partner, "file_quarantined", "file quarantined", file_label + ": " + reason);
+    return outcome;
+  }
+  std::string reason = std::to_string(outcome.mapped) + " mapped, " + std::to_string(outcome.quarantined) +
+                       " quarantined, " + std::to_string(outcome.duplicates) + " duplicate, " +
+                       std::to_string(outcome.acks) + " acknowledgment(s) queued";
+  for (const std::string& e : sink.file_errors()) reason += "; " + e;
+  GATEWAY_RETURN_IF_ERROR(Finish(p_, id, lease_token, spool::FileState::kParsed, reason));
+  LogEvent(spdlog::level::info, "file parsed",
+           {{"partner", file.partner}, {"file", file_label}, {"mapped", outcome.mapped},
+            {"quarantined", outcome.quarantined}, {"duplicates", outcome.duplicates}, {"acks", outcome.acks}});
+  if (outcome.quarantined > 0) {
+    p_.Alert(file.partner, "sets_quarantined", "transaction sets quarantined", file_label + ": " + std::to_string(outcome.quarantined));
+  }
+  return outcome;
+}
+
+}  // namespace gateway::daemon
