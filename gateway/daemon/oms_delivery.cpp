@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/daemon/crash_point.h"
 #include "gateway/daemon/event_log.h"
 
 namespace gateway::daemon {
@@ -99,6 +100,7 @@ Status OmsDelivery::DeliverOne(const spool::Lease& lease) {
   const oms::DeliveryOutcome out = client_->Deliver(req);
   const std::string id = std::to_string(lease.id);
   if (out.response_class == oms::ResponseClass::kDelivered) {
+    CrashPoint("after_post");
     spool::MessageTransition t;
     t.id = lease.id;
     t.lease_token = lease.token;

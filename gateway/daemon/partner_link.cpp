@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "gateway/daemon/byte_pipe.h"
+#include "gateway/daemon/crash_point.h"
 #include "gateway/daemon/event_log.h"
 
 namespace gateway::daemon {
@@ -44,7 +45,11 @@ class CheckedSource final : public spool::ByteSource {
 class PipeWriter final : public transport::ByteSink {
  public:
   explicit PipeWriter(BytePipe& pipe) : pipe_(pipe) {}
-  Status Write(std::string_view data) override { return pipe_.Write(data); }
+  Status Write(std::string_view data) override {
+    Status s = pipe_.Write(data);
+    CrashPoint("download");
+    return s;
+  }
 
  private:
   BytePipe& pipe_;
@@ -212,6 +217,7 @@ Status PartnerLink::UploadOne(const Partner& partner, const spool::Lease& lease,
       return Disconnects(written.status()) ? written.status() : Status::Ok();
     }
   }
+  CrashPoint("after_upload");
   spool::MessageTransition done;
   done.id = lease.id;
   done.lease_token = lease.token;
@@ -285,6 +291,7 @@ Status PartnerLink::TakeFile(const Partner& partner, const transport::ReadyFile&
     return Status::Ok();
   }
   // Durably in the spool: only now may the partner's copy go.
+  CrashPoint("after_spool_commit");
   const spool::IngestResult& r = *ingested;
   if (r.duplicate_of) {
     ++report.duplicates;
