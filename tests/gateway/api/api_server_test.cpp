@@ -560,7 +560,11 @@ TEST_F(ApiServerTest, StopLetsTheRequestInFlightFinishAndClosesIdleConnections) 
     Client c(port());
     slow_answer = c.Send(PostOrder());
   });
-  entered.get_future().wait();
+  if (entered.get_future().wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    release_promise.set_value();
+    slow.join();
+    FAIL() << "the order never reached the backend";
+  }
   server_->Stop();
   EXPECT_TRUE(idle.Closed()) << "the idle keep-alive connection is closed at once";
 
