@@ -14,9 +14,11 @@
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -472,31 +474,40 @@ class BeastOmsClient final : public OmsClient {
       r.outcome = Transient(Describe(ec, "send to", budget));
       return r;
     }
-    http::response_parser<http::string_body> parser;
-    parser.header_limit(kResponseHeaderLimit);
-    parser.body_limit(settings_.max_response_body);
     // Header first, then the body: Beast 1.74 does not report body_limit for a Content-Length
     // body when the parser is in eager mode (which async_read turns on), so the declared length
-    // is checked here, before any body byte is read.
-    ec = RunOp(conn.ioc, [&](auto handler) {
-      http::async_read_header(stream, conn.buffer, parser, std::move(handler));
-    });
-    if (!ec && parser.content_length() && *parser.content_length() > settings_.max_response_body) {
+    // is checked here, before any body byte is read. Interim 1xx responses (103 Early Hints)
+    // are skipped; a few at most.
+    std::optional<http::response_parser<http::string_body>> parser;
+    bool interim_seen = false;
+    for (int interim = 0;; ++interim) {
+      parser.emplace();
+      parser->header_limit(kResponseHeaderLimit);
+      parser->body_limit(settings_.max_response_body);
+      ec = RunOp(conn.ioc, [&](auto handler) {
+        http::async_read_header(stream, conn.buffer, *parser, std::move(handler));
+      });
+      const unsigned status = parser->is_header_done() ? parser->get().result_int() : 0;
+      if (ec || status / 100 != 1 || status == 101 || interim == 4) break;
+      interim_seen = true;
+    }
+    if (!ec && parser->content_length() &&
+        *parser->content_length() > settings_.max_response_body) {
       ec = http::error::body_limit;
     }
-    if (!ec && !parser.is_done()) {
+    if (!ec && !parser->is_done()) {
       ec = RunOp(conn.ioc, [&](auto handler) {
-        http::async_read(stream, conn.buffer, parser, std::move(handler));
+        http::async_read(stream, conn.buffer, *parser, std::move(handler));
       });
     }
-    const bool body_too_large = ec == http::error::body_limit && parser.is_header_done();
+    const bool body_too_large = ec == http::error::body_limit && parser->is_header_done();
     if (ec && !body_too_large) {
-      r.closed_before_response =
-          IsClosedByPeer(ec) && !parser.got_some() && conn.buffer.size() == 0;
+      r.closed_before_response = IsClosedByPeer(ec) && !interim_seen && !parser->got_some() &&
+                                 conn.buffer.size() == 0;
       r.outcome = Transient(Describe(ec, "waiting for the response from", budget));
       return r;
     }
-    const auto& res = parser.get();
+    const auto& res = parser->get();
     const int status = static_cast<int>(res.result_int());
     r.outcome.http_status = status;
     r.outcome.response_class = ClassifyStatus(status, settings_.status_overrides);
@@ -512,7 +523,7 @@ class BeastOmsClient final : public OmsClient {
     } else if (!res.body().empty()) {
       r.outcome.detail += ": " + Excerpt(res.body(), kDetailBodyBytes);
     }
-    r.reusable = !body_too_large && res.keep_alive() && parser.is_done() && conn.buffer.size() == 0;
+    r.reusable = !body_too_large && res.keep_alive() && parser->is_done() && conn.buffer.size() == 0;
     return r;
   }
 

@@ -355,6 +355,19 @@ TEST(OmsClient, NeverResentOnceTheResponseStarted) {
   EXPECT_EQ(requests.load(), 2);  // and the raw server accepts only one connection
 }
 
+TEST(OmsClient, InterimResponsesAreSkipped) {
+  omstest::RawServer server([](int fd) {
+    std::string pending;
+    if (!omstest::RawServer::ReadRequest(fd, &pending)) return;
+    omstest::RawServer::WriteAll(fd,
+                                 "HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+                                 "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}");
+  });
+  const auto out = MakeClient(SettingsFor(server.port()))->Deliver(Event("k"));
+  EXPECT_EQ(out.response_class, ResponseClass::kDelivered) << out.detail;
+  EXPECT_EQ(out.http_status, 201);
+}
+
 TEST(OmsClient, OversizedResponseBodyStillCountsItsStatus) {
   auto stub = StartStub();
   stub->SetHandler([](const oms_stub::Request&) {
