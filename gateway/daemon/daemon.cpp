@@ -255,14 +255,14 @@ void Daemon::Impl::RunSlot(const std::string& partner) {
                               {{"partner", partner}});
       if (g.ok()) g->Set(static_cast<double>(polled));
     }
-    asio::post(io, [this, partner, ok = r.status.ok()] {
+    asio::post(io, [this, partner, more = r.more && r.status.ok()] {
       Slot& slot = slots.at(partner);
       slot.running = false;
       std::shared_ptr<const PartnerBook> b = Book();
       const Partner* p = b->Find(partner);
       if (p == nullptr || !p->transport) return;  // removed by a reload
-      (void)ok;
-      Schedule(partner, slot.kicked ? std::chrono::milliseconds(0)
+      // A full poll means a backlog: take the next batch now, not after the interval.
+      Schedule(partner, slot.kicked || more ? std::chrono::milliseconds(0)
                                     : std::chrono::duration_cast<std::chrono::milliseconds>(p->transport->poll_interval));
     });
   });

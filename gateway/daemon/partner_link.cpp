@@ -248,6 +248,7 @@ Status PartnerLink::Poll(const Partner& partner, CycleReport& report) {
     *listing = std::move(fresh);
   }
   const auto ready = selector_->Select(*listing, std::chrono::system_clock::now());
+  report.more = ready.size() >= t.rules.max_files_per_poll;
   for (const transport::ReadyFile& f : ready) {
     if (p_.stopping.load()) break;
     GATEWAY_RETURN_IF_ERROR(TakeFile(partner, f, report));

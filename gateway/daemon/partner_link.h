@@ -21,6 +21,7 @@ namespace gateway::daemon {
 struct CycleReport {
   bool connected = false;
   std::size_t uploaded = 0, downloaded = 0, duplicates = 0;
+  bool more = false;  // the poll hit max_files_per_poll: more files are probably waiting
   Status status;  // the first transport error, if any
 };
 

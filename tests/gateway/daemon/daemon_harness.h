@@ -59,6 +59,7 @@ struct HarnessOptions {
   std::string retry = "{initial_delay: 1s, max_delay: 2s, window: 1h, jitter: 0}";
   std::string extra_transport;  // more transport lines ("  key: value\n")
   std::string deadline_check = "1s";
+  std::string log_level = "debug";
 };
 
 struct HttpReply {
@@ -100,6 +101,7 @@ class Harness {
   std::string config_path() const { return root_ + "/config.yaml"; }
   std::string profile_path() const { return root_ + "/partners/acme.yaml"; }
   const std::string& token() const { return token_; }
+  pid_t pid() const { return pid_; }
 
   // Starts `edigate run`; waits until it says it started (throws if it does not).
   void Start(const std::map<std::string, std::string>& env = {}) {
@@ -260,7 +262,7 @@ class Harness {
                                  << "oms:\n  base_url: http://127.0.0.1:" << stub_->port() << "\n  request_timeout: 5s\n"
                                  << "  retry: " << o_.retry << "\n"
                                  << "http: {port: 0, token_env: EDIGATE_TEST_API_TOKEN}\n"
-                                 << "log: {level: debug}\n";
+                                 << "log: {level: " << o_.log_level << "}\n";
   }
 
   HarnessOptions o_;
