@@ -198,7 +198,8 @@ error_code RunOp(asio::io_context& ioc, Initiate&& initiate) {
 }
 
 // One connection to the OMS and the io_context its operations run on. Used by one thread at a
-// time. Member order matters: the streams must go before the io_context.
+// time. Member order matters: the streams are declared after the io_context so that they are
+// destroyed before it.
 struct Connection {
   asio::io_context ioc{1};
   std::optional<beast::tcp_stream> plain;
