@@ -102,9 +102,12 @@ api::ApiAnswer OrderDesk::Submit(const api::OrderSubmission& order) {
   }
   api::ApiAnswer a;
   a.status = 202;
-  a.body = {{"id", added->id}, {"state", std::string(spool::Name(added->state))},
-            {"idempotency_key", added->idempotency_key}, {"partner", partner->id()}};
+  // The same answer for every replay of the request (IETF idempotency draft): "accepted" is
+  // what the 202 promises; the order's progress is GET /v1/messages/{id}.
+  a.body = {{"id", added->id}, {"state", "accepted"}, {"idempotency_key", added->idempotency_key},
+            {"partner", partner->id()}};
   a.headers["Location"] = "/v1/messages/" + std::to_string(added->id);
+  if (added->existed) a.headers["Idempotent-Replayed"] = "true";
   return a;
 }
 
