@@ -389,6 +389,10 @@ Result<FileOutcome> FileProcessor::Process(spool::ItemId id, std::int64_t lease_
     for (const std::string& e : sink.file_errors()) reason += "; " + e;
     GATEWAY_RETURN_IF_ERROR(Finish(p_, id, lease_token, spool::FileState::kQuarantined, reason));
     p_.Alert(file.partner, "file_quarantined", "file quarantined", file_label + ": " + reason);
+    if (partner->transport && !partner->transport->error_dir.empty()) {
+      p_.ReturnToPartner(file.partner, id);
+      if (p_.kick_partner) p_.kick_partner(file.partner);
+    }
     return outcome;
   }
   std::string reason = std::to_string(outcome.mapped) + " mapped, " + std::to_string(outcome.quarantined) +

@@ -135,6 +135,7 @@ CycleReport PartnerLink::RunCycle() {
   dir_book_ = book;  // the transport settings dir_ points at stay alive with the book
   report.connected = true;
   Status s = UploadDue(*partner, report);
+  if (s.ok()) s = ReturnRejected(*partner);
   if (s.ok()) s = Poll(*partner, report);
   if (!s.ok()) {
     report.status = s;
@@ -231,6 +232,39 @@ Status PartnerLink::UploadOne(const Partner& partner, const spool::Lease& lease,
   LogEvent(spdlog::level::info, "uploaded",
            {{"partner", partner_}, {"message", std::to_string(lease.id)}, {"type", type}, {"file", path},
             {"isa13", item->control_numbers.isa13}, {"gs06", item->control_numbers.gs06}, {"st02", item->control_numbers.st02}});
+  return Status::Ok();
+}
+
+Status PartnerLink::ReturnRejected(const Partner& partner) {
+  const PartnerTransport& t = *partner.transport;
+  std::vector<spool::ItemId> ids = p_.TakeReturns(partner_);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (t.error_dir.empty()) break;
+    auto item = p_.spool->Get(ids[i]);
+    spool::StringSink bytes;
+    if (!item.ok() || !p_.spool->ReadFile(ids[i], bytes).ok()) continue;
+    std::string name = item->remote_path.value_or("file-" + std::to_string(ids[i]));
+    if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
+    StringReader source(bytes.out);
+    std::string path = Join(t.error_dir, name);
+    auto w = dir_->Write(path, source);
+    if (!w.ok() && w.status().code() == Code::kNotFound && dir_->MakeDirs(t.error_dir).ok()) {
+      StringReader again(bytes.out);
+      w = dir_->Write(path, again);
+    }
+    if (!w.ok() && w.status().code() == Code::kAlreadyExists) {
+      path = Join(t.error_dir, name + "." + std::to_string(ids[i]));
+      StringReader again(bytes.out);
+      w = dir_->Write(path, again);
+    }
+    if (!w.ok()) {
+      // Put the rest back for the next cycle.
+      for (size_t j = i; j < ids.size(); ++j) p_.ReturnToPartner(partner_, ids[j]);
+      return Disconnects(w.status()) ? w.status() : Status::Ok();
+    }
+    LogEvent(spdlog::level::info, "rejected file copied to the partner's error folder",
+             {{"partner", partner_}, {"spool_file", std::to_string(ids[i])}, {"file", path}});
+  }
   return Status::Ok();
 }
 

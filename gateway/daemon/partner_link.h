@@ -41,6 +41,7 @@ class PartnerLink {
   Status UploadDue(const Partner& partner, CycleReport& report);
   Status UploadOne(const Partner& partner, const spool::Lease& lease, CycleReport& report);
   Status Poll(const Partner& partner, CycleReport& report);
+  Status ReturnRejected(const Partner& partner);
   Status TakeFile(const Partner& partner, const transport::ReadyFile& file, CycleReport& report);
   Status AfterTaken(const PartnerTransport& t, const std::string& name, const std::optional<std::string>& done_file);
   void Drop(const Status& why);

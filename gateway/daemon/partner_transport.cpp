@@ -80,7 +80,7 @@ Result<PartnerTransport> ReadPartnerTransport(const partners::PartnerProfile& pr
       "kind", "host", "port", "user", "auth.private_key_file", "auth.public_key_file", "auth.passphrase_env",
       "auth.passphrase_file", "auth.password_env", "auth.password_file", "known_hosts_file", "host_key_fingerprint",
       "connect_timeout", "io_timeout", "keepalive_interval", "root", "inbound_dir", "outbound_dir", "ack_dir",
-      "after_download", "archive_dir", "poll_interval", "glob", "stable_for", "min_age", "done_suffix",
+      "after_download", "archive_dir", "error_dir", "poll_interval", "glob", "stable_for", "min_age", "done_suffix",
       "max_files_per_poll", "skip_hidden", "upload_name"};
   for (const auto& [key, value] : profile.transport) {
     if (!kKeys.count(key)) return r.Fail(key, "unknown key");
@@ -137,6 +137,7 @@ Result<PartnerTransport> ReadPartnerTransport(const partners::PartnerProfile& pr
   GATEWAY_RETURN_IF_ERROR(r.RemotePath("outbound_dir", &t.outbound_dir));
   GATEWAY_RETURN_IF_ERROR(r.RemotePath("ack_dir", &t.ack_dir));
   GATEWAY_RETURN_IF_ERROR(r.RemotePath("archive_dir", &t.archive_dir));
+  GATEWAY_RETURN_IF_ERROR(r.RemotePath("error_dir", &t.error_dir));
   if (t.archive_dir.empty()) t.archive_dir = t.inbound_dir + "/archive";
   const std::string after = r.Get("after_download", "archive");
   if (after == "archive") {

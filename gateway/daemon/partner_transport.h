@@ -12,6 +12,7 @@
 //     inbound_dir: to-oms         # where the partner drops files for us
 //     outbound_dir: from-oms      # where we put 940s (and 997s unless ack_dir says otherwise)
 //     archive_dir: to-oms/archive # after_download: archive (default) | delete | leave
+//     error_dir: to-oms/rejected  # optional: a copy of each file we could not read at all
 //     poll_interval: 60s
 //     glob: "*.edi"  stable_for: 30s  min_age: 0s  done_suffix: ".done"  max_files_per_poll: 100
 //     upload_name: "{partner}_{type}_{control}.edi"
@@ -42,6 +43,7 @@ struct PartnerTransport {
   std::string ack_dir;  // empty: outbound_dir
   AfterDownload after_download = AfterDownload::kArchive;
   std::string archive_dir;  // empty: <inbound_dir>/archive
+  std::string error_dir;    // empty: none; else files quarantined whole are copied here
   std::chrono::seconds poll_interval{60};
   transport::InboundRules rules;
   std::string upload_name = "{partner}_{type}_{control}.edi";

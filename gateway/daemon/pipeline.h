@@ -9,6 +9,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <vector>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,7 +57,29 @@ struct Pipeline {
   WorkSignal renders;     // an order or a 997 was accepted
   WorkSignal deliveries;  // events are due for the OMS
   std::function<void(const std::string& partner)> kick_partner;  // something is due for upload
+
+  // Files quarantined whole (not X12, not mappable), to be put in the partner's error folder
+  // (transport.error_dir) by its next cycle. In memory only: a convenience for the partner; the
+  // spool keeps the file and its reason either way.
+  void ReturnToPartner(const std::string& partner, spool::ItemId file) {
+    std::lock_guard lock(returns_mu_);
+    returns_[partner].push_back(file);
+  }
+  std::vector<spool::ItemId> TakeReturns(const std::string& partner) {
+    std::lock_guard lock(returns_mu_);
+    auto it = returns_.find(partner);
+    if (it == returns_.end()) return {};
+    std::vector<spool::ItemId> out = std::move(it->second);
+    returns_.erase(it);
+    return out;
+  }
   std::atomic<bool> stopping{false};
+
+ private:
+  std::mutex returns_mu_;
+  std::map<std::string, std::vector<spool::ItemId>> returns_;
+
+ public:
 
   void Count(const std::string& name, const std::string& help, const metrics::Labels& labels, std::uint64_t n = 1) {
     if (metrics == nullptr) return;

@@ -156,13 +156,18 @@ TEST(DaemonInbound, ABadSetIsQuarantinedAndRejectedInThe997WhileTheGoodOneIsDeli
   EXPECT_EQ(h.Stop(), 0);
 }
 
-TEST(DaemonInbound, NotX12IsQuarantinedWithTheReason) {
+TEST(DaemonInbound, NotX12IsQuarantinedWithTheReasonAndACopyGoesToTheErrorFolder) {
   HarnessOptions o;
   o.sftp = false;  // same semantics on a local folder
+  o.extra_transport = "  error_dir: rejected\n";
   Harness h(o);
   h.Start();
   h.Drop("notes.edi", "hello, this is not an interchange\n");
   ASSERT_TRUE(WaitFor([&] { return h.Count("alert=file_quarantined") >= 1; })) << h.Log();
+  EXPECT_NE(h.Log().find("not X12"), std::string::npos);
+  const std::string rejected = h.root() + "/drop/rejected/notes.edi";
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(rejected); })) << h.Log();
+  EXPECT_EQ(x12test::ReadFile(rejected), "hello, this is not an interchange\n");
   EXPECT_EQ(h.Metric("edigate_files_quarantined{partner=\"acme\"}"), 1) << h.Metrics();
   EXPECT_EQ(h.oms().RequestCount(), 0u);
   EXPECT_TRUE(Harness::Files(h.outbound()).empty());
