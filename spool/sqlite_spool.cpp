@@ -211,6 +211,7 @@ Status SqliteSpool::TransitionFile(const FileTransition& change) {
                                                 std::string(Name(change.to)));
   }
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const int64_t now = ToMicros(clock_->Now());
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
@@ -246,6 +247,7 @@ Status SqliteSpool::TransitionFile(const FileTransition& change) {
 
 Result<InterchangeResult> SqliteSpool::RecordInterchange(const InterchangeRequest& request) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());

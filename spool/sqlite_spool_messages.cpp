@@ -128,6 +128,7 @@ Result<AddedMessage> SqliteSpool::AddInbound(const InboundMessage& m, const Acto
 Result<std::vector<AddedMessage>> SqliteSpool::AddInboundMessages(
     std::span<const InboundMessage> messages, const Actor& actor) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
@@ -269,11 +270,7 @@ Result<std::vector<Lease>> SqliteSpool::Claim(const ClaimRequest& request) {
   const Timestamp now = clock_->Now();
   const Timestamp until = now + request.lease;
   // A claim that is lost in a power cut only means the work is claimed again: no fsync needed.
-  SPOOL_RETURN_IF_ERROR(db_->Exec("PRAGMA synchronous=NORMAL"));
-  struct RestoreSync {
-    SqliteDb& db;
-    ~RestoreSync() { (void)db.Exec("PRAGMA synchronous=FULL"); }
-  } restore{*db_};
+  RelaxedCommit relaxed(*db_);
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
   std::vector<Lease> leases;
@@ -389,6 +386,7 @@ Status SqliteSpool::ApplyTransition(const MessageTransition& c, Timestamp now) {
 
 Status SqliteSpool::Transition(std::span<const MessageTransition> changes) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
@@ -478,6 +476,7 @@ Result<std::string> SqliteSpool::Payload(ItemId id) {
 
 Result<RetryDecision> SqliteSpool::RecordFailure(const FailureReport& report) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
@@ -523,6 +522,7 @@ Result<RetryDecision> SqliteSpool::RecordFailure(const FailureReport& report) {
 
 Result<ItemId> SqliteSpool::ApplyAck(const AckReport& report) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
@@ -566,6 +566,7 @@ Result<std::optional<ItemId>> SqliteSpool::ApplyShipment(const ShipmentReport& r
     return Status(Code::kInvalidArgument, "a shipment report needs a partner and the order's business key");
   }
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());

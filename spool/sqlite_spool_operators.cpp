@@ -309,6 +309,7 @@ namespace spool {
 
 Status SqliteSpool::ReleaseLease(ItemKind kind, ItemId id, int64_t token) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const std::string table = kind == ItemKind::kFile ? "files" : "messages";
   SPOOL_ASSIGN_OR_RETURN(Statement upd,
                          db_->Prepare("UPDATE " + table + " SET lease_owner = NULL, lease_token = NULL, "
@@ -334,6 +335,7 @@ Result<std::vector<std::string>> SqliteSpool::LeaseOwners() {
 Result<int64_t> SqliteSpool::BreakLeases(const std::string& owner, const Actor& actor,
                                          const std::string& reason) {
   std::lock_guard lock(mu_);
+  RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
   int64_t broken = 0;
