@@ -99,19 +99,17 @@ TEST(DaemonInbound, AFileStillBeingWrittenIsNotTakenUntilStable) {
   h.Start();
   const std::string file = TwoShipments();
   const std::string path = h.inbound() + "/growing.edi";
-  // The partner writes under the final name, slowly: a third of the file every 700 ms.
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << file.substr(0, file.size() / 3);
-  }
-  for (int i = 0; i < 5; ++i) {
-    std::this_thread::sleep_for(700ms);
-    EXPECT_EQ(h.Count("file received"), 0u) << "taken while still growing:\n" << h.Log();
+  // The partner writes under the final name, slowly: a quarter of the file every 700 ms, so
+  // its size changes more often than stable_for (2 s) allows.
+  const size_t quarter = file.size() / 4;
+  for (int i = 0; i < 4; ++i) {
     std::ofstream out(path, std::ios::binary | std::ios::app);
-    if (i == 0) out << file.substr(file.size() / 3, file.size() / 3);
-    if (i == 1) out << file.substr(2 * (file.size() / 3));
-    // Touch the mtime on the later rounds too: the writer is still "busy".
-    if (i > 1) out.flush();
+    out << file.substr(i * quarter, i == 3 ? std::string::npos : quarter);
+    out.close();
+    std::this_thread::sleep_for(700ms);
+    if (i < 3) {
+      EXPECT_EQ(h.Count("file received"), 0u) << "taken while still growing:\n" << h.Log();
+    }
   }
   ASSERT_TRUE(WaitFor([&] { return h.oms().RequestCount() >= 2; })) << h.Log();
   EXPECT_EQ(h.Count("file received"), 1u);
