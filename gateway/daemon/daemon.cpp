@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <random>
 #include <map>
 #include <thread>
 #include <vector>
@@ -92,15 +94,31 @@ struct Daemon::Impl {
 Daemon::Daemon(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 Daemon::~Daemon() = default;
 
+// Worker names are "<host>:<pid>:<nonce>". A lease of this host whose process is gone, or whose
+// pid is now someone else (not an edigate), or is ours but from an earlier incarnation (a
+// container restarts with the same pid), belongs to a dead predecessor: break it now rather
+// than wait for it to expire. Other hosts' leases expire on their own.
 void Daemon::Impl::BreakDeadLeases() {
   auto owners = spool->LeaseOwners();
   if (!owners.ok()) return;
   const std::string host = HostName() + ":";
   for (const std::string& owner : *owners) {
-    if (owner.rfind(host, 0) != 0) continue;  // another machine's worker: its lease runs out by itself
-    const long pid = std::strtol(owner.c_str() + host.size(), nullptr, 10);
-    if (pid <= 0 || pid == getpid()) continue;
-    if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // still alive
+    if (owner.rfind(host, 0) != 0 || owner == pipeline.worker) continue;
+    char* end = nullptr;
+    const long pid = std::strtol(owner.c_str() + host.size(), &end, 10);
+    if (pid <= 0) continue;
+    bool dead = pid == getpid();  // our pid, another nonce: an earlier incarnation
+    if (!dead) {
+      if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        dead = true;
+      } else {
+        std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+        std::string name;
+        std::getline(comm, name);
+        dead = !comm || name != "edigate";
+      }
+    }
+    if (!dead) continue;
     auto n = spool->BreakLeases(owner, spool::Actor::Daemon(), "process " + std::to_string(pid) + " is gone");
     if (n.ok() && *n > 0) {
       LogEvent(spdlog::level::warn, "resuming work of a previous run that stopped abruptly",
@@ -169,7 +187,8 @@ Status Daemon::Impl::Start() {
 
   pipeline.spool = spool.get();
   pipeline.metrics = &registry;
-  pipeline.worker = HostName() + ":" + std::to_string(getpid());
+  pipeline.worker = HostName() + ":" + std::to_string(getpid()) + ":" +
+                    std::to_string(std::random_device{}() & 0xffffff);
   pipeline.lease = config.lease;
   pipeline.book = [this] { return Book(); };
   pipeline.kick_partner = [this](const std::string& partner) { asio::post(io, [this, partner] { Kick(partner); }); };
