@@ -189,3 +189,37 @@ TEST(DaemonReliability, SighupReloadsProfilesAndABadFileKeepsTheOldOnes) {
 
 }  // namespace
 }  // namespace daemontest
+
+namespace daemontest {
+namespace {
+
+TEST(DaemonReliability, AHungPartnerDoesNotDelayAnother) {
+  Harness h;  // acme on SFTP
+  // A second partner, zeta, on a local folder, with its own identity.
+  std::string zeta = x12test::ReadFile(h.profile_path());
+  zeta = zeta.substr(0, zeta.find("\ntransport:"));
+  zeta = std::regex_replace(zeta, std::regex("id: acme"), "id: zeta");
+  zeta = std::regex_replace(zeta, std::regex("warehouses: \\[RENO1\\]"), "warehouses: [ZETA1]");
+  zeta += "\ntransport:\n  kind: local\n  root: zeta\n  inbound_dir: to-oms\n  outbound_dir: from-oms\n"
+          "  poll_interval: 1s\n  stable_for: 0s\n";
+  fs::create_directories(h.root() + "/zeta/to-oms");
+  { std::ofstream(h.root() + "/partners/zeta.yaml") << zeta; }
+  h.Start();
+  ASSERT_TRUE(WaitFor([&] { return h.Count("connected partner=acme") >= 1; })) << h.Log();
+  // acme's server stops answering: its next listing hangs until the I/O timeout (10 s).
+  h.sshd()->PauseSessions();
+  std::this_thread::sleep_for(1500ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  { std::ofstream(h.root() + "/zeta/to-oms/.z.part") << Shipments(1); }
+  fs::rename(h.root() + "/zeta/to-oms/.z.part", h.root() + "/zeta/to-oms/z.edi");
+  ASSERT_TRUE(WaitFor([&] { return h.oms().CountKey("zeta:945:SO-1:SHP-1") == 1; }, 8s)) << h.Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s);
+  h.sshd()->ResumeSessions();
+  // acme recovers on its own (reconnect after the timeout).
+  h.Drop("a.edi", Shipments(1, "000004009"));
+  ASSERT_TRUE(WaitFor([&] { return h.oms().CountKey("acme:945:SO-1:SHP-1") == 1; }, 40s)) << h.Log();
+  EXPECT_EQ(h.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace daemontest
