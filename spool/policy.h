@@ -32,6 +32,8 @@ struct PartnerPolicy {
   RetryPolicy retry;
   // Overrides of `retry` per flow, keyed by message type ("945", "940", ...).
   std::map<std::string, RetryPolicy, std::less<>> retry_by_type;
+  // Outbound messages (uploads to the partner) when set; before retry_by_type.
+  std::optional<RetryPolicy> retry_outbound;
 
   const RetryPolicy& RetryFor(std::string_view type) const;
 };

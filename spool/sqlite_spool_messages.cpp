@@ -495,7 +495,9 @@ Result<RetryDecision> SqliteSpool::RecordFailure(const FailureReport& report) {
     decision.dead = true;
     decision.reason = "permanent failure";
   } else {
-    decision = DecideRetry(options_.policies.For(head.partner).RetryFor(head.type), first, now,
+    const PartnerPolicy& policy = options_.policies.For(head.partner);
+    const RetryPolicy& retry = !inbound && policy.retry_outbound ? *policy.retry_outbound : policy.RetryFor(head.type);
+    decision = DecideRetry(retry, first, now,
                            attempts, report.retry_after, NextUniform());
   }
   const MessageState to = decision.dead ? MessageState::kDead

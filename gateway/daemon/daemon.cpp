@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <map>
 #include <thread>
 #include <vector>
@@ -87,6 +88,7 @@ struct Daemon::Impl {
   void BreakDeadLeases();
   Status RegisterGauges();
   void FileLoop();
+  void RederiveReleasedSets(FileProcessor& processor);
   void RenderLoop();
   void DeliveryLoop();
 };
@@ -201,7 +203,10 @@ Status Daemon::Impl::Start() {
   } else {
     LogEvent(spdlog::level::warn, "no oms.base_url configured: events are spooled but not delivered");
   }
-  delivery = std::make_unique<OmsDelivery>(pipeline, std::move(client));
+  // A batch of 8 requests at the full timeout each, twice over, and never under two minutes.
+  const auto delivery_lease = std::max<std::chrono::seconds>(
+      std::chrono::minutes(2), std::chrono::duration_cast<std::chrono::seconds>(config.oms.request_timeout * 16));
+  delivery = std::make_unique<OmsDelivery>(pipeline, std::move(client), delivery_lease);
   desk = std::make_unique<OrderDesk>(pipeline, [this](std::string* why) {
     if (!ready.load()) {
       *why = pipeline.stopping.load() ? "shutting down" : "starting";
@@ -243,7 +248,12 @@ Status Daemon::Impl::Start() {
 
 void Daemon::Impl::EnsureSlots() {
   for (const auto& p : Book()->all()) {
-    if (!p->transport || slots.count(p->id())) continue;
+    if (!p->transport) continue;
+    if (auto it = slots.find(p->id()); it != slots.end()) {
+      // Known already: a partner removed by an earlier reload and now back is polled again.
+      if (!it->second.running) Schedule(p->id(), std::chrono::milliseconds(0));
+      continue;
+    }
     Slot& s = slots[p->id()];
     s.link = std::make_unique<PartnerLink>(pipeline, p->id());
     s.timer = std::make_unique<asio::steady_timer>(io);
@@ -315,11 +325,13 @@ void Daemon::Impl::CheckDeadlines() {
     auto& seen = overdue_seen[g.partner];
     if (g.overdue_acks > seen.first) {
       pipeline.Alert(g.partner, "ack_overdue", "940s have no 997 past the ack deadline",
-                     std::to_string(g.overdue_acks) + " order(s); see edigate spool list --state uploaded --partner " + g.partner);
+                     std::to_string(g.overdue_acks) + " order(s); see edigate spool list --state uploaded --partner " +
+                         g.partner + " --spool " + config.spool_path);
     }
     if (g.overdue_ships > seen.second) {
       pipeline.Alert(g.partner, "ship_overdue", "940s have no 945 past the ship deadline",
-                     std::to_string(g.overdue_ships) + " order(s); see edigate spool list --partner " + g.partner);
+                     std::to_string(g.overdue_ships) + " order(s); see edigate spool list --partner " + g.partner +
+                         " --type 940 --spool " + config.spool_path);
     }
     seen = {g.overdue_acks, g.overdue_ships};
   }
@@ -337,6 +349,7 @@ void Daemon::Impl::FileLoop() {
     auto leases = spool->Claim(claim);
     if (!leases.ok() || leases->empty()) {
       if (!leases.ok()) LogEvent(spdlog::level::err, "claiming files failed", {{"error", leases.status().message()}});
+      RederiveReleasedSets(processor);
       seen = pipeline.files.Wait(seen, kIdleWait);
       continue;
     }
@@ -347,6 +360,34 @@ void Daemon::Impl::FileLoop() {
         pipeline.Alert("", "file_processing_failed", "a spooled file could not be processed; retried after the lease",
                        "file " + std::to_string(l.id) + ": " + r.status().message());
       }
+    }
+  }
+}
+
+// Sets an operator sent back to received (release of a quarantined set, or a reprocess whose
+// file is already parsed again) are mapped again from their file.
+void Daemon::Impl::RederiveReleasedSets(FileProcessor& processor) {
+  spool::ListFilter filter;
+  filter.kind = spool::ItemKind::kMessage;
+  filter.state = "received";
+  filter.limit = 64;
+  auto sets = spool->List(filter);
+  if (!sets.ok()) return;
+  std::set<spool::ItemId> files;
+  for (const spool::ItemSummary& s : *sets) {
+    if (s.direction == spool::Direction::kInbound && s.file_id) files.insert(*s.file_id);
+  }
+  for (spool::ItemId f : files) {
+    auto file = spool->Get(f);
+    if (!file.ok() || file->state == "received") continue;  // the file itself is due: the normal path
+    auto r = processor.Rederive(f);
+    if (!r.ok()) {
+      pipeline.Alert(file->partner, "file_processing_failed", "released sets could not be mapped again",
+                     "file " + std::to_string(f) + ": " + r.status().message());
+    } else {
+      LogEvent(spdlog::level::info, "released sets processed again",
+               {{"partner", file->partner}, {"spool_file", std::to_string(f)}, {"mapped", r->mapped},
+                {"quarantined", r->quarantined}});
     }
   }
 }
@@ -389,8 +430,8 @@ void Daemon::Impl::DeliveryLoop() {
 void Daemon::Impl::Reload() {
   auto fresh = PartnerBook::Load(config);
   if (!fresh.ok()) {
-    LogAlert("reload_failed", "reload refused; the previous partner profiles and mappings stay in use",
-             {{"error", fresh.status().message()}});
+    pipeline.Alert("", "reload_failed", "reload refused; the previous partner profiles and mappings stay in use",
+                   fresh.status().message());
     pipeline.Count("edigate_reloads_total", "Partner reloads (SIGHUP)", {{"result", "failed"}});
     return;
   }

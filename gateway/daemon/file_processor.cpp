@@ -127,7 +127,8 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
       return;
     }
     spool::InboundMessage msg = Base(r.origin);
-    msg.type = r.origin.set_id;
+    msg.type = r.origin.key_type.empty() ? r.origin.set_id : r.origin.key_type;
+    msg.business_key = r.origin.business_key;
     msg.initial_state = spool::MessageState::kQuarantined;
     msg.note = note;
     LogEvent(spdlog::level::warn, "set quarantined",
@@ -152,8 +153,19 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
     for (size_t i = 0; i < added->size(); ++i) {
       const spool::AddedMessage& a = (*added)[i];
       const spool::InboundMessage& m = batch_[i];
-      if (a.state == spool::MessageState::kMapped) {
-        any_due = true;
+      if (a.existed && a.state == spool::MessageState::kReceived) {
+        // An operator sent this set back (reprocess, or release of a quarantined set): map it
+        // again from the file, under the same key.
+        if (Remap(a.id, m)) any_due = true;
+        continue;
+      }
+      const bool mapped_once = a.state == spool::MessageState::kMapped || a.state == spool::MessageState::kDelivering ||
+                               a.state == spool::MessageState::kDelivered || a.state == spool::MessageState::kRetryWait ||
+                               a.state == spool::MessageState::kDead;
+      if (mapped_once) {
+        // Applied again when the file is processed again: a crash may have come between the
+        // set being stored and the order being updated (both steps are idempotent).
+        if (a.state == spool::MessageState::kMapped) any_due = true;
         if (!a.existed) ++outcome_.mapped;
         ApplyToOrders(p_, file_.partner, m.payload);
       } else if (a.state == spool::MessageState::kDuplicate) {
@@ -170,6 +182,40 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
     batch_.clear();
     if (any_due) p_.deliveries.Notify();
     return Status::Ok();
+  }
+
+  // received -> parsed -> mapped (with the new event), or received -> quarantined.
+  bool Remap(spool::ItemId id, const spool::InboundMessage& m) {
+    std::vector<spool::MessageTransition> steps;
+    spool::MessageTransition t;
+    t.id = id;
+    t.from = spool::MessageState::kReceived;
+    if (m.initial_state == spool::MessageState::kMapped) {
+      t.to = spool::MessageState::kParsed;
+      t.reason = "processed again";
+      steps.push_back(t);
+      t.from = spool::MessageState::kParsed;
+      t.to = spool::MessageState::kMapped;
+      t.payload = m.payload;
+      t.reason = "mapped again";
+      steps.push_back(t);
+    } else {
+      t.to = spool::MessageState::kQuarantined;
+      t.reason = m.note.empty() ? "not mapped" : m.note;
+      steps.push_back(t);
+    }
+    spool::Status s = p_.spool->Transition(steps);
+    if (!s.ok()) {
+      LogEvent(spdlog::level::warn, "could not re-map a set", {{"message", std::to_string(id)}, {"error", s.message()}});
+      return false;
+    }
+    if (m.initial_state == spool::MessageState::kMapped) {
+      ++outcome_.mapped;
+      ApplyToOrders(p_, file_.partner, m.payload);
+      return true;
+    }
+    ++outcome_.quarantined;
+    return false;
   }
 
   const std::vector<std::string>& file_errors() const { return file_errors_; }
@@ -276,7 +322,17 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
 }
 
 Result<FileOutcome> FileProcessor::Process(spool::ItemId id, std::int64_t lease_token) {
+  return Run(id, lease_token, false);
+}
+
+Result<FileOutcome> FileProcessor::Rederive(spool::ItemId id) { return Run(id, 0, true); }
+
+Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_token, bool rederive) {
   FileOutcome outcome;
+  // When re-deriving, the file keeps its state: only its sets move.
+  auto Finish = [&](Pipeline& p, spool::ItemId file_id, int64_t token, spool::FileState to, const std::string& reason) {
+    return rederive ? Status::Ok() : daemon::Finish(p, file_id, token, to, reason);
+  };
   auto file_or = p_.spool->Get(id);
   if (!file_or.ok()) return Status(Code::kIoError, file_or.status().message());
   const spool::ItemSummary file = std::move(*file_or);

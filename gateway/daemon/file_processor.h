@@ -22,6 +22,14 @@ class FileProcessor {
   explicit FileProcessor(Pipeline& pipeline) : p_(pipeline) {}
   // Processes the leased file `id`; the file ends parsed or quarantined.
   Result<FileOutcome> Process(spool::ItemId id, std::int64_t lease_token);
+  // Processes an already parsed file again to re-map the sets an operator sent back to
+  // received (release of a quarantined set); the file's own state is left as it is.
+  Result<FileOutcome> Rederive(spool::ItemId id);
+
+ private:
+  Result<FileOutcome> Run(spool::ItemId id, std::int64_t lease_token, bool rederive);
+
+ public:
 
  private:
   Pipeline& p_;

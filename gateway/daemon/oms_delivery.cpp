@@ -54,7 +54,7 @@ Result<std::size_t> OmsDelivery::RunOnce(std::size_t batch) {
   claim.direction = spool::Direction::kInbound;
   claim.states = {spool::MessageState::kMapped, spool::MessageState::kRetryWait, spool::MessageState::kDelivering};
   claim.worker = p_.worker;
-  claim.lease = std::chrono::minutes(2);
+  claim.lease = lease_;
   claim.limit = static_cast<int>(batch);
   auto leases = p_.spool->Claim(claim);
   if (!leases.ok()) return Status(Code::kIoError, leases.status().message());

@@ -17,8 +17,9 @@ namespace gateway::daemon {
 
 class OmsDelivery {
  public:
-  OmsDelivery(Pipeline& pipeline, std::unique_ptr<oms::OmsClient> client)
-      : p_(pipeline), client_(std::move(client)) {}
+  // `lease`: how long a claimed batch stays ours; it must outlast a batch of slow requests.
+  OmsDelivery(Pipeline& pipeline, std::unique_ptr<oms::OmsClient> client, std::chrono::seconds lease)
+      : p_(pipeline), client_(std::move(client)), lease_(lease) {}
 
   // Claims and delivers up to `batch` due events; returns how many it attempted.
   Result<std::size_t> RunOnce(std::size_t batch);
@@ -31,6 +32,7 @@ class OmsDelivery {
 
   Pipeline& p_;
   std::unique_ptr<oms::OmsClient> client_;
+  std::chrono::seconds lease_;
   std::atomic<std::int64_t> paused_until_ms_{0};  // steady clock
 };
 

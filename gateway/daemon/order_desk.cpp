@@ -93,6 +93,18 @@ api::ApiAnswer OrderDesk::Submit(const api::OrderSubmission& order) {
     LogEvent(spdlog::level::err, "cannot take an order", {{"order_id", order_id}, {"error", added.status().message()}});
     return Error(500, "spool_error", "the order could not be stored; retry");
   }
+  if (added->existed) {
+    // The order id is known. The same order again (another key, same content) is the same
+    // message; different content for the same order id is a correction we cannot apply to a
+    // 940 already on its way: refuse it loudly instead of dropping it.
+    auto stored = p_.spool->Payload(added->id);
+    if (stored.ok() && *stored != payload) {
+      return Error(409, "order_conflict",
+                   "order " + order_id + " was already accepted (message " + std::to_string(added->id) +
+                       ") with different content; corrections are not applied: cancel it with the partner and "
+                       "send the change under a new order_id");
+    }
+  }
   if (!added->existed) {
     p_.renders.Notify();
     p_.Count("edigate_orders_accepted_total", "Fulfillment orders taken from the OMS", {{"partner", partner->id()}});

@@ -36,6 +36,14 @@ Result<std::shared_ptr<const PartnerBook>> PartnerBook::Load(const DaemonConfig&
       return Status(Code::kInvalidArgument, f.string() + ": id '" + profile.id + "' is already used by " +
                                                 book->Find(profile.id)->profile().file);
     }
+    for (const std::string& w : profile.warehouses) {
+      if (const Partner* other = book->ForWarehouse(w); other != nullptr && other->id() != profile.id &&
+                                                         std::count(other->profile().warehouses.begin(),
+                                                                    other->profile().warehouses.end(), w) > 0) {
+        return Status(Code::kInvalidArgument, f.string() + ": warehouses: '" + w + "' is already served by " +
+                                                  other->id() + " (" + other->profile().file + ")");
+      }
+    }
     auto partner = std::make_shared<Partner>();
     GATEWAY_ASSIGN_OR_RETURN(partner->setup, mapping::SetupFor(config.gateway, std::move(profile)));
     if (!partner->setup.profile.transport.empty()) {
@@ -79,8 +87,7 @@ spool::PolicyBook PartnerBook::Policies(const OmsTarget& oms) const {
     upload.initial_delay = std::chrono::seconds(30);
     upload.max_delay = std::chrono::minutes(15);
     upload.max_age = std::chrono::hours(24 * 7);
-    policy.retry_by_type["940"] = upload;
-    policy.retry_by_type["997"] = upload;
+    policy.retry_outbound = upload;
     book.partners[p->id()] = std::move(policy);
   }
   return book;

@@ -153,8 +153,11 @@ Status PartnerLink::UploadDue(const Partner& partner, CycleReport& report) {
     claim.states = {spool::MessageState::kRendered};
     claim.partner = partner_;
     claim.worker = p_.worker;
-    claim.lease = std::chrono::minutes(5);
-    claim.limit = 32;
+    // Eight uploads at the full I/O timeout each, twice over, fit in the lease.
+    claim.lease = std::max<std::chrono::seconds>(
+        std::chrono::minutes(5),
+        std::chrono::duration_cast<std::chrono::seconds>(partner.transport->sftp.io_timeout * 16));
+    claim.limit = 8;
     auto leases = p_.spool->Claim(claim);
     if (!leases.ok()) return Status(Code::kIoError, leases.status().message());
     if (leases->empty()) return Status::Ok();
@@ -180,8 +183,10 @@ Status PartnerLink::UploadOne(const Partner& partner, const spool::Lease& lease,
   const std::string type = item->type.value_or("x12");
   const bool ack = type == "997" || type == "TA1";
   const std::string dir = ack && !t.ack_dir.empty() ? t.ack_dir : t.outbound_dir;
+  // {time} is the message's creation time, not now: a retried upload must get the same name
+  // (and so find its own earlier copy instead of making a second one).
   const std::string name = UploadName(t.upload_name, partner_, type, item->control_numbers.isa13, lease.id,
-                                      std::chrono::system_clock::now());
+                                      std::chrono::time_point_cast<std::chrono::system_clock::duration>(item->created_at));
   const std::string path = Join(dir, name);
   auto fail = [&](const Status& s, bool permanent) -> Status {
     spool::FailureReport f;

@@ -1,4 +1,5 @@
 // X12 -> canonical: the ValidationSink that maps accepted sets (inbound.h).
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 
@@ -211,6 +212,11 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
     h.rejected = true;
     h.rejection.origin = Origin();
     h.rejection.origin.key_type = mapping.key_type;
+    // The key fields themselves may be fine (a code table lacked an entry, say): keep them, so
+    // the set, once fixed and mapped again, carries the same idempotency key.
+    if (std::none_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+      h.rejection.origin.business_key = parts;
+    }
     h.rejection.what = SetName() + ": not mapped (" + mapping.file + ")";
     h.rejection.errors = s.errors;
     return;

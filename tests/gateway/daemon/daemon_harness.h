@@ -60,6 +60,7 @@ struct HarnessOptions {
   std::string extra_transport;  // more transport lines ("  key: value\n")
   std::string deadline_check = "1s";
   std::string log_level = "debug";
+  bool record_requests = true;  // the stub keeps every request (bodies too); off for benchmarks
 };
 
 struct HttpReply {
@@ -77,6 +78,7 @@ class Harness {
     fs::create_directories(drop_root_ + "/from-oms");
     fs::create_directories(root_ + "/partners");
     oms_stub::OmsStub::Options so;
+    so.record_requests = o_.record_requests;
     stub_ = std::make_unique<oms_stub::OmsStub>(so);
     std::string error;
     if (!stub_->Start(&error)) throw std::runtime_error("OMS stub: " + error);

@@ -97,6 +97,16 @@ TEST(DaemonOutbound, IdempotencyKeySemantics) {
   const auto other = h.PostOrder(Order("SO-601"), "key-600");
   EXPECT_EQ(other.status, 422) << other.body;
   EXPECT_NE(other.body.find("idempotency_key_reused"), std::string::npos);
+  // Another key, same order id, different content: a correction we refuse loudly.
+  nlohmann::json changed = nlohmann::json::parse(Order("SO-600"));
+  changed["lines"][0]["quantity"] = 99;
+  const auto conflict = h.PostOrder(changed.dump(), "key-600-b");
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  EXPECT_NE(conflict.body.find("order_conflict"), std::string::npos);
+  // Another key, same order, same content: the same order.
+  const auto same = h.PostOrder(Order("SO-600"), "key-600-c");
+  EXPECT_EQ(same.status, 202) << same.body;
+  EXPECT_EQ(nlohmann::json::parse(same.body)["id"], nlohmann::json::parse(first.body)["id"]);
   const auto no_key = h.Http("POST", "/v1/fulfillment-orders", Order("SO-602"),
                              {"Authorization: Bearer " + h.token(), "Content-Type: application/json"});
   EXPECT_EQ(no_key.status, 400) << no_key.body;
