@@ -7,6 +7,7 @@
 
 #include "edi/ack.h"
 #include "edi/tee_sink.h"
+#include "edi/x12_time.h"
 #include "edi/byte_source.h"
 #include "edi/validator.h"
 #include "gateway/commands/args.h"
@@ -71,19 +72,13 @@ int RunAckCommand(const CommandArgs& argv, CommandIo io) {
     }
   }
   // Control numbers here are for display; the daemon allocates them from the spool.
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char date[16], time[8];
-  std::strftime(date, sizeof date, "%Y%m%d", &utc);
-  std::strftime(time, sizeof time, "%H%M", &utc);
-  options.envelope = [&control, date = std::string(date), time = std::string(time)](const edi::InterchangeInfo&) {
+  options.envelope = [&control, stamp = edi::StampOf(std::time(nullptr))](const edi::InterchangeInfo&) {
     edi::AckEnvelope env;
     env.interchange_control = control;
     env.group_control = control;
     env.set_control = 1;
-    env.date = date;
-    env.time = time;
+    env.date = stamp.date;
+    env.time = stamp.time;
     ++control;
     return env;
   };

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "edi/x12_time.h"
 #include "gateway/commands/args.h"
 #include "gateway/commands/command.h"
 #include "gateway/mapping/map_file.h"
@@ -123,14 +124,9 @@ int RunRenderCommand(const CommandArgs& argv, CommandIo io) {
   std::stringstream text;
   text << in.rdbuf();
   mapping::RenderControl control;  // a throwaway counter: 1, 1, 1
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char date[16], time[8];
-  std::strftime(date, sizeof date, "%Y%m%d", &utc);
-  std::strftime(time, sizeof time, "%H%M", &utc);
-  control.date = date;
-  control.time = time;
+  const edi::X12Stamp stamp = edi::StampOf(std::time(nullptr));
+  control.date = stamp.date;
+  control.time = stamp.time;
   mapping::RenderOutput out = mapping::RenderOrderText(*setup, text.str(), control);
   if (!out.errors.empty()) {
     io.err << "edigate render: " << args.positional()[0] << ": "

@@ -9,6 +9,7 @@
 #include "edi/byte_source.h"
 #include "edi/tee_sink.h"
 #include "edi/validator.h"
+#include "edi/x12_time.h"
 #include "gateway/daemon/byte_pipe.h"
 #include "gateway/daemon/event_log.h"
 #include "gateway/mapping/inbound.h"
@@ -20,14 +21,6 @@ namespace {
 constexpr std::size_t kBatch = 256;
 constexpr std::size_t kMaxXmlBytes = 256u << 20;
 
-std::string Utc(const char* format) {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &utc);
-  return buf;
-}
 
 // The stored bytes as an edi::ByteSource, with the first bytes (already peeked) in front.
 class PipeSource final : public edi::ByteSource {
@@ -407,9 +400,9 @@ Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_toke
     ack_options.use_inbound_delimiters = false;
     ack_options.delimiters = profile.delimiters;
     ack_options.segment_suffix = profile.segment_suffix;
-    const std::string date = Utc("%Y%m%d"), time = Utc("%H%M");
+    const edi::X12Stamp stamp = edi::StampOf(std::time(nullptr));
     // Placeholders: the spool allocates the real numbers when it stores the bytes to send.
-    ack_options.envelope = [&](const edi::InterchangeInfo&) { return edi::AckEnvelope{1, 1, 1, date, time}; };
+    ack_options.envelope = [&](const edi::InterchangeInfo&) { return edi::AckEnvelope{1, 1, 1, stamp.date, stamp.time}; };
     edi::AckBuilder acker(ack_options);
     edi::TeeSink tee{&sink, &acker, &mapper};
     const edi::FileSummary summary = edi::Validate(source, tee);

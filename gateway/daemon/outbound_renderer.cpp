@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "edi/reenvelope.h"
+#include "edi/x12_time.h"
 #include "gateway/daemon/event_log.h"
 
 namespace gateway::daemon {
@@ -29,12 +30,7 @@ Status OutboundRenderer::Render(spool::ItemId id, std::int64_t lease_token) {
   std::shared_ptr<const PartnerBook> book = p_.book();
   const Partner* partner = book->Find(item->partner);
   std::string failure;
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char date[16], time[8];
-  std::strftime(date, sizeof date, "%Y%m%d", &utc);
-  std::strftime(time, sizeof time, "%H%M", &utc);
+  const edi::X12Stamp stamp = edi::StampOf(std::time(nullptr));
 
   spool::Renderer renderer = [&](const spool::ControlNumbers& cn) -> spool::Result<std::string> {
     if (partner == nullptr) {
@@ -46,8 +42,8 @@ Status OutboundRenderer::Render(spool::ItemId id, std::int64_t lease_token) {
       control.interchange = Number(cn.isa13);
       control.group = Number(cn.gs06);
       control.set = Number(cn.st02);
-      control.date = date;
-      control.time = time;
+      control.date = stamp.date;
+      control.time = stamp.time;
       mapping::RenderOutput out = mapping::RenderOrderText(partner->setup, *payload, control);
       if (!out.errors.empty()) {
         for (const std::string& e : out.errors) failure += (failure.empty() ? "" : "; ") + e;
