@@ -21,7 +21,7 @@ using x12test::Set945;
 std::string Shipments(int count, const std::string& isa13 = "000004001") {
   std::vector<std::string> sets;
   for (int i = 1; i <= count; ++i) {
-    char control[8];
+    char control[16];
     std::snprintf(control, sizeof control, "%04d", i);
     sets.push_back(Set945(control, "SO-" + std::to_string(i), "SHP-" + std::to_string(i)));
   }
