@@ -122,6 +122,29 @@ int main(int argc, char** argv) {
   std::printf("burst: %d files (one 945 each) -> %d events at the OMS in %.1f s = %.0f files/s\n", files, files, burst_s,
               burst_rate);
 
+  // Baseline in the same run: the OpenSSH sftp client only fetching the same number of files of
+  // the same size from the same server (no spool, no parsing, no 997, no OMS).
+  if (!local) {
+    const std::string base_dir = h.sshd()->data_dir() + "/baseline";
+    fs::create_directories(base_dir);
+    for (int n = 1; n <= files; ++n) std::ofstream(base_dir + "/f" + std::to_string(n) + ".edi", std::ios::binary) << ShipmentFile(n);
+    const std::string batch = h.root() + "/sftp-batch";
+    fs::create_directories(h.root() + "/fetched");
+    std::ofstream(batch) << "lcd " << h.root() << "/fetched\ncd " << base_dir << "\nget *\n";
+    const auto b0 = Clock::now();
+    const auto r = x12test::RunCommand({"/usr/bin/sftp", "-q", "-b", batch, "-i", h.sshd()->client_key(), "-P",
+                                        std::to_string(h.sshd()->port()), "-o", "StrictHostKeyChecking=no", "-o",
+                                        "UserKnownHostsFile=/dev/null", h.sshd()->user() + "@127.0.0.1"});
+    const double base_s = std::chrono::duration<double>(Clock::now() - b0).count();
+    if (r.exit_code != 0) {
+      std::cerr << "sftp baseline failed: " << r.err << "\n";
+    } else {
+      std::printf("baseline: OpenSSH sftp fetching the same %d files only: %.1f s = %.0f files/s; edigate end to end "
+                  "runs at %.2fx that rate\n",
+                  files, base_s, files / base_s, burst_rate / (files / base_s));
+    }
+  }
+
   // 2. latency at a steady rate below capacity
   if (rate <= 0) rate = std::max(1, static_cast<int>(burst_rate / 2));
   std::vector<std::pair<int, Clock::time_point>> dropped;
