@@ -340,6 +340,8 @@ class Spool {
   // Marks the outbound order a shipment fulfils (uploaded or acknowledged -> fulfilled).
   // Returns its id, or nullopt when no such order is open (already fulfilled, or not ours).
   virtual Result<std::optional<ItemId>> ApplyShipment(const ShipmentReport& report) = 0;
+  // The same for many shipments in one transaction (a file of 945s): one result per report.
+  virtual Result<std::vector<std::optional<ItemId>>> ApplyShipments(std::span<const ShipmentReport> reports) = 0;
   // Gives up a lease without changing the item (a draining worker hands back what it claimed
   // but did not start). A lease that is no longer `token`'s is left alone.
   virtual Status ReleaseLease(ItemKind kind, ItemId id, int64_t token) = 0;

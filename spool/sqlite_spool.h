@@ -71,6 +71,7 @@ class SqliteSpool final : public Spool {
   Result<RetryDecision> RecordFailure(const FailureReport& report) override;
   Result<ItemId> ApplyAck(const AckReport& report) override;
   Result<std::optional<ItemId>> ApplyShipment(const ShipmentReport& report) override;
+  Result<std::vector<std::optional<ItemId>>> ApplyShipments(std::span<const ShipmentReport> reports) override;
   Status ReleaseLease(ItemKind kind, ItemId id, int64_t token) override;
   Result<std::vector<std::string>> LeaseOwners() override;
   Result<int64_t> BreakLeases(const std::string& owner, const Actor& actor,

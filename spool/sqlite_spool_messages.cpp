@@ -564,30 +564,47 @@ Result<ItemId> SqliteSpool::ApplyAck(const AckReport& report) {
 namespace spool {
 
 Result<std::optional<ItemId>> SqliteSpool::ApplyShipment(const ShipmentReport& report) {
-  if (report.partner.empty() || report.business_key.empty()) {
-    return Status(Code::kInvalidArgument, "a shipment report needs a partner and the order's business key");
+  SPOOL_ASSIGN_OR_RETURN(auto results, ApplyShipments(std::span(&report, 1)));
+  return results.at(0);
+}
+
+Result<std::vector<std::optional<ItemId>>> SqliteSpool::ApplyShipments(std::span<const ShipmentReport> reports) {
+  for (const ShipmentReport& report : reports) {
+    if (report.partner.empty() || report.business_key.empty()) {
+      return Status(Code::kInvalidArgument, "a shipment report needs a partner and the order's business key");
+    }
   }
   std::lock_guard lock(mu_);
   RelaxedCommit relaxed(*db_);  // re-doable from durable state: see sqlite_spool.h
   const Timestamp now = clock_->Now();
   Transaction txn(*db_);
   SPOOL_RETURN_IF_ERROR(txn.Begin());
+  std::vector<std::optional<ItemId>> results;
+  results.reserve(reports.size());
   SPOOL_ASSIGN_OR_RETURN(
       auto find, db_->Cached("SELECT id, state FROM messages WHERE direction = 'outbound' AND partner = ? AND "
                              "type = ? AND business_key = ? AND state IN ('uploaded', 'acknowledged') "
                              "ORDER BY id DESC LIMIT 1"));
-  find->Bind(1, report.partner).Bind(2, report.type).Bind(3, JoinBusinessKey(report.business_key));
-  SPOOL_ASSIGN_OR_RETURN(bool row, find->Step());
-  if (!row) return std::optional<ItemId>();
-  MessageTransition c;
-  c.id = find->Int(0);
-  c.from = ParseMessageState(find->Text(1)).value_or(MessageState::kUploaded);
-  c.to = MessageState::kFulfilled;
-  c.actor = report.actor;
-  c.reason = report.reason.empty() ? "shipment received" : report.reason;
-  SPOOL_RETURN_IF_ERROR(ApplyTransition(c, now));
+  for (const ShipmentReport& report : reports) {
+    find->Reset();
+    find->Bind(1, report.partner).Bind(2, report.type).Bind(3, JoinBusinessKey(report.business_key));
+    SPOOL_ASSIGN_OR_RETURN(bool row, find->Step());
+    if (!row) {
+      results.emplace_back();
+      continue;
+    }
+    MessageTransition c;
+    c.id = find->Int(0);
+    c.from = ParseMessageState(find->Text(1)).value_or(MessageState::kUploaded);
+    c.to = MessageState::kFulfilled;
+    c.actor = report.actor;
+    c.reason = report.reason.empty() ? "shipment received" : report.reason;
+    find->Reset();
+    SPOOL_RETURN_IF_ERROR(ApplyTransition(c, now));
+    results.emplace_back(c.id);
+  }
   SPOOL_RETURN_IF_ERROR(txn.Commit());
-  return std::optional<ItemId>(c.id);
+  return results;
 }
 
 }  // namespace spool

@@ -143,6 +143,7 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
       return Status(Code::kIoError, error_);
     }
     bool any_due = false;
+    std::vector<spool::ShipmentReport> shipments;  // applied in one transaction below
     for (size_t i = 0; i < added->size(); ++i) {
       const spool::AddedMessage& a = (*added)[i];
       const spool::InboundMessage& m = batch_[i];
@@ -160,7 +161,7 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
         // set being stored and the order being updated (both steps are idempotent).
         if (a.state == spool::MessageState::kMapped) any_due = true;
         if (!a.existed) ++outcome_.mapped;
-        ApplyToOrders(p_, file_.partner, m.payload);
+        ApplyToOrders(p_, file_.partner, m.payload, &shipments);
       } else if (a.state == spool::MessageState::kDuplicate) {
         if (!a.existed) {
           ++outcome_.duplicates;
@@ -172,6 +173,7 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
         ++outcome_.quarantined;
       }
     }
+    ApplyShipments(p_, file_.partner, shipments);
     batch_.clear();
     if (any_due) p_.deliveries.Notify();
     return Status::Ok();
@@ -256,7 +258,23 @@ Status Finish(Pipeline& p, spool::ItemId id, int64_t token, spool::FileState to,
 
 }  // namespace
 
-void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view event_json) {
+void ApplyShipments(Pipeline& p, const std::string& partner, const std::vector<spool::ShipmentReport>& shipments) {
+  if (shipments.empty()) return;
+  auto applied = p.spool->ApplyShipments(shipments);
+  if (!applied.ok()) {
+    LogEvent(spdlog::level::warn, "could not close orders for shipments", {{"partner", partner}, {"error", applied.status().message()}});
+    return;
+  }
+  for (size_t i = 0; i < applied->size(); ++i) {
+    if ((*applied)[i]) {
+      LogEvent(spdlog::level::info, "order fulfilled",
+               {{"partner", partner}, {"message", std::to_string(*(*applied)[i])}, {"order_id", shipments[i].business_key[0]}});
+    }
+  }
+}
+
+void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view event_json,
+                   std::vector<spool::ShipmentReport>* shipments) {
   // Cheap test first: most events are neither.
   const bool ack = event_json.find("\"order_acknowledgment\"") != std::string_view::npos;
   const bool ship = event_json.find("\"shipment_confirmation\"") != std::string_view::npos;
@@ -306,10 +324,10 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
     r.business_key = {data.value("order_id", "")};
     if (r.business_key[0].empty()) return;
     r.reason = "945 shipment " + data.value("shipment_id", "");
-    auto applied = p.spool->ApplyShipment(r);
-    if (applied.ok() && applied->has_value()) {
-      LogEvent(spdlog::level::info, "order fulfilled",
-               {{"partner", partner}, {"message", std::to_string(**applied)}, {"order_id", r.business_key[0]}});
+    if (shipments != nullptr) {
+      shipments->push_back(std::move(r));
+    } else {
+      ApplyShipments(p, partner, {r});
     }
   }
 }

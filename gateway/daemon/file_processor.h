@@ -38,6 +38,10 @@ class FileProcessor {
 // Applies what an inbound event says about our outbound orders: an order_acknowledgment moves
 // the acknowledged 940s (acknowledged/rejected); a shipment_confirmation fulfils its order.
 // Idempotent: applying the same event twice changes nothing the second time.
-void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view event_json);
+// With `shipments`, a shipment is collected there instead of applied (the caller applies a
+// batch in one transaction: ApplyShipments).
+void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view event_json,
+                   std::vector<spool::ShipmentReport>* shipments = nullptr);
+void ApplyShipments(Pipeline& p, const std::string& partner, const std::vector<spool::ShipmentReport>& shipments);
 
 }  // namespace gateway::daemon
