@@ -88,6 +88,7 @@ void Compile(SegmentDef* seg) {
     r.type = e.type;
     r.mandatory = e.mandatory;
     r.has_codes = !e.codes.empty();
+    r.length_only = e.type == ElementType::kAN || (e.type == ElementType::kID && !r.has_codes);
     r.min_length = static_cast<uint32_t>(e.min_length);
     r.max_length = static_cast<uint32_t>(e.max_length);
     r.def = &e;
@@ -132,10 +133,32 @@ void ChildIndex::Build(const std::vector<uint32_t>& child_keys) {
   }
 }
 
+void ElementDef::IndexCodes() {
+  size_t short_codes = 0;
+  for (const std::string& c : codes) short_codes += c.size() <= 3 ? 1 : 0;
+  unsigned bits = 1;
+  while ((size_t{1} << bits) < 2 * short_codes) ++bits;
+  code_slots.assign(size_t{1} << bits, 0);
+  code_shift = 32 - bits;
+  for (const std::string& c : codes) {
+    if (c.empty() || c.size() > 3) continue;
+    const uint32_t key = detail::TagKey(c);
+    size_t h = (key * 0x9E3779B1u) >> code_shift;
+    while (code_slots[h] != 0 && code_slots[h] != key) h = (h + 1) & (code_slots.size() - 1);
+    code_slots[h] = key;
+  }
+  codes_indexed = true;
+}
+
 bool ElementDef::HasCode(std::string_view v) const {
-  // A value of 1-3 bytes can only equal a code of 1-3 bytes: one integer search.
+  // A value of 1-3 bytes can only equal a code of 1-3 bytes: one integer probe.
   if (codes_indexed && v.size() <= 3) {
-    return std::binary_search(code_keys.begin(), code_keys.end(), detail::TagKey(v));
+    if (v.empty()) return false;
+    const uint32_t key = detail::TagKey(v);
+    for (size_t h = (key * 0x9E3779B1u) >> code_shift;; h = (h + 1) & (code_slots.size() - 1)) {
+      if (code_slots[h] == key) return true;
+      if (code_slots[h] == 0) return false;
+    }
   }
   return std::binary_search(codes.begin(), codes.end(), v,
                             [](const auto& a, const auto& b) { return std::string_view(a) < std::string_view(b); });
@@ -263,11 +286,7 @@ class SchemaParser {
         }
         std::sort(e.codes.begin(), e.codes.end());
       }
-      for (const std::string& c : e.codes) {
-        if (c.size() <= 3) e.code_keys.push_back(detail::TagKey(c));
-      }
-      std::sort(e.code_keys.begin(), e.code_keys.end());
-      e.codes_indexed = true;
+      e.IndexCodes();
       target->push_back(std::move(e));
     }
     (void)owner;

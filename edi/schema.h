@@ -32,10 +32,14 @@ struct ElementDef {
   std::string name;
   std::vector<std::string> codes;  // sorted; empty = any value
   const CompositeDef* composite = nullptr;
-  // detail::TagKey of every code of 1-3 bytes, sorted, when `codes_indexed` (set by the
-  // schema parser; a hand-built ElementDef without it uses `codes` only).
-  std::vector<uint32_t> code_keys;
+  // detail::TagKey of every code of 1-3 bytes in an open-addressed table (a power of two
+  // slots, at most half full, 0 = empty: no key is 0), when `codes_indexed` (set by the
+  // schema parser; a hand-built ElementDef without it uses `codes` only). Code lookups run
+  // for most ID elements of every segment: one probe instead of a binary search.
+  std::vector<uint32_t> code_slots;
+  unsigned code_shift = 32;
   bool codes_indexed = false;
+  void IndexCodes();
 
   bool HasCode(std::string_view v) const;
 };
@@ -65,6 +69,7 @@ struct ElementRule {
   ElementType type = ElementType::kAN;
   bool mandatory = false;
   bool has_codes = false;
+  bool length_only = false;  // AN, or ID without a code list: valid characters and length
   uint32_t min_length = 0;
   uint32_t max_length = 0;
   const ElementDef* def = nullptr;

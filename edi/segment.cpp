@@ -22,8 +22,9 @@ std::string_view Nth(std::string_view s, char sep, size_t n) {
 
 }  // namespace
 
-void Segment::Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters) {
+void Segment::Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters, bool padded) {
   raw_ = raw;
+  padded_ = padded;
   offset_ = offset;
   delimiters_ = delimiters;
   size_t n = 0;  // tags are 2-3 bytes: a plain loop beats memchr

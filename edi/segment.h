@@ -14,6 +14,9 @@
 
 namespace edi {
 
+// Bytes that a padded segment guarantees readable after its end (see Segment::padded()).
+inline constexpr size_t kSegmentPadding = 64;
+
 class Segment {
  public:
   Segment() = default;
@@ -38,6 +41,9 @@ class Segment {
   std::string_view repetition(size_t i, size_t r) const;
 
   std::string_view raw() const { return raw_; }  // without the terminator
+  // True when at least kSegmentPadding bytes after raw() are readable (they hold anything):
+  // the reader's segments are, so vector code may load whole blocks past a segment's end.
+  bool padded() const { return padded_; }
   uint64_t offset() const { return offset_; }     // byte offset of the tag in the input
   const Delimiters& delimiters() const { return *delimiters_; }
 
@@ -45,8 +51,8 @@ class Segment {
   std::string Serialize() const;
 
   // Re-points this segment at `raw` (its elements are split on first access). Used by the
-  // reader and by consumers that re-read stored segments.
-  void Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters);
+  // reader and by consumers that re-read stored segments. `padded`: see padded().
+  void Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters, bool padded = false);
 
  private:
   const std::vector<std::string_view>& fields() const {
@@ -61,6 +67,7 @@ class Segment {
   const Delimiters* delimiters_ = nullptr;
   mutable std::vector<std::string_view> fields_;  // tag, then the elements
   mutable bool split_ = true;                     // a default Segment has nothing to split
+  bool padded_ = false;
 };
 
 }  // namespace edi

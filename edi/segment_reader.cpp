@@ -61,7 +61,7 @@ bool SplitIsaTag(const char* p, size_t n, bool wrapped) {
 
 SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options)
     : source_(source), options_(options) {
-  buf_.resize(std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2);
+  buf_.resize(std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2 + kSegmentPadding);
 }
 
 std::vector<Notice> SegmentReader::TakeNotices() {
@@ -76,16 +76,16 @@ void SegmentReader::AddNotice(uint64_t offset, std::string message) {
 
 Status SegmentReader::Fill(size_t n) {
   while (available() < n && !eof_) {
-    if (begin_ > 0 && (end_ == buf_.size() || begin_ >= buf_.size() / 2)) {
+    if (begin_ > 0 && (end_ == capacity() || begin_ >= capacity() / 2)) {
       std::memmove(buf_.data(), buf_.data() + begin_, available());
       base_offset_ += begin_;
       end_ -= begin_;
       begin_ = 0;
     }
-    if (end_ == buf_.size()) {
-      buf_.resize(buf_.size() * 2);
+    if (end_ == capacity()) {
+      buf_.resize(capacity() * 2 + kSegmentPadding);
     }
-    const size_t want = std::min(options_.chunk_bytes, buf_.size() - end_);
+    const size_t want = std::min(options_.chunk_bytes, capacity() - end_);
     Result<size_t> got = source_.Read(buf_.data() + end_, want);
     if (!got.ok()) return got.error();
     if (*got == 0) {
@@ -185,7 +185,7 @@ ReadStatus SegmentReader::ReadOutside() {
     char* s = buf_.data() + begin_;
     char* q = s + layout_.segment_bytes;
     if (layout_.wrapped) RemoveLineBreaks(s, &q);
-    segment_.Assign(std::string_view(s, static_cast<size_t>(q - s)), at, &delimiters_);
+    segment_.Assign(std::string_view(s, static_cast<size_t>(q - s)), at, &delimiters_, /*padded=*/true);
     begin_ += layout_.consumed;
     inside_ = true;
     saw_isa_ = true;
@@ -285,7 +285,7 @@ ReadStatus SegmentReader::ReadInside() {
   } else if (q > s && q[-1] == '\r') {
     --q;  // CRLF when LF is the terminator
   }
-  segment_.Assign(std::string_view(s, static_cast<size_t>(q - s)), at, &delimiters_);
+  segment_.Assign(std::string_view(s, static_cast<size_t>(q - s)), at, &delimiters_, /*padded=*/true);
   if (segment_.tag() == "IEA") inside_ = false;
   return ReadStatus::kSegment;
 }

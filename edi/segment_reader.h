@@ -57,6 +57,9 @@ class SegmentReader {
   // Ensures at least `n` unread bytes are buffered (fewer only at end of input).
   Status Fill(size_t n);
   size_t available() const { return end_ - begin_; }
+  // Bytes the buffer holds data in; the kSegmentPadding bytes past it are never filled, so
+  // every segment handed out is padded (Segment::padded()).
+  size_t capacity() const { return buf_.size() - kSegmentPadding; }
   uint64_t offset_of(size_t pos) const { return base_offset_ + pos; }
   ReadStatus ReadOutside();
   ReadStatus ReadInside();

@@ -5,6 +5,7 @@
 // stack plus the errors found, capped per set.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_set>
@@ -18,6 +19,10 @@ namespace edi {
 
 struct SetValidatorOptions {
   size_t max_errors = 100;  // per set; more are counted but not kept
+  // The one-pass proof that a segment is clean (ElementsClean) before the element-by-element
+  // checks. Off only in tests, which compare both ways: the proof must never pass a segment
+  // the exact checks would fault.
+  bool fast_checks = true;
 };
 
 class SetValidator {
@@ -56,6 +61,11 @@ class SetValidator {
                      std::string_view loop);
   // True when CheckElements would find nothing in `seg`, proved in one pass over its bytes.
   bool ElementsClean(const SegmentDef& def, const Segment& seg);
+  // ElementsClean for a segment shorter than 64 bytes: byte classes as bit masks, 16 bytes at
+  // a time, then each element's checks from its range of bits.
+  bool ShortElementsClean(const SegmentDef& def, const Segment& seg);
+  // The syntax notes hold for the elements in `present_mask` (bit i: element i is present).
+  bool RulesHold(const SegmentDef& def, uint64_t present_mask);
   void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
   void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
                        std::string code, std::string loop, std::string message);
@@ -73,6 +83,11 @@ class SetValidator {
     uint8_t of[256] = {};
   };
   ByteClasses classes_;
+  struct PassedPattern {
+    const SegmentDef* def = nullptr;
+    uint64_t present_mask = 0;
+  };
+  std::array<PassedPattern, 64> passed_patterns_{};  // see RulesHold
 
   const SchemaRegistry& registry_;
   SetValidatorOptions options_;

@@ -1,7 +1,13 @@
 // Schema validation of set bodies: every AK304 and AK403 code, loops, and the 856 HL tree.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "edi/schema.h"
+#include "edi/segment.h"
+#include "edi/set_validator.h"
 #include "tests/support/x12_text.h"
 
 namespace {
@@ -223,3 +229,82 @@ TEST(Schemas, ANewSetIsANewFileNotNewCode) {
 }
 
 }  // namespace
+
+// The one-pass clean check reads segments under 64 bytes in 16-byte blocks, past their end
+// when the reader guarantees padding (Segment::padded()) and from a copy otherwise. Both must
+// give exactly the verdicts and errors of the element-by-element checks alone, whatever the
+// bytes: a segment the one-pass check calls clean must be one the exact checks pass.
+TEST(SetSchema, PaddedAndUnpaddedSegmentsGetTheSameErrors) {
+  const edi::SchemaRegistry& registry = edi::SchemaRegistry::Builtin();
+  const edi::SetSchema* schema = registry.FindSet("945", "004010");
+  ASSERT_NE(schema, nullptr);
+  edi::Delimiters d;
+  d.component = '>';
+  // A valid 945 body (the generator's shape); each round mutates one of its segments.
+  const std::vector<std::string> valid = {
+      "W06*N*ORD1*20261120*SHP1", "N1*ST*STORE NAME*92*S12", "N3*1200 INDUSTRIAL PKWY",
+      "N4*COLUMBUS*OH*43228*US", "N9*BM*BOL004590590", "G62*11*20261120*8*0714",
+      "W27*M*XPOL*XPO LOGISTICS*PP", "LX*1", "MAN*GM*00506141413217802351", "N9*2I*886251455644",
+      "W12*CL*16*16*0*PK**SK*TOY-50070*L3068036*3.68*G*L", "W12*CP*45*17*28*CA**SK*WDG-20056",
+      "W12*CC*2*2*0*CA**SK*TLS-09651-EXTRA-LONG-PRODUCT-CODE-OVER-64B*L7254772*0.5*G*L",
+      "W03*261*1341.41*LB*33.93*CF*5*CT"};
+  const std::vector<std::string> values = {"", ".", "5.", ".5", "1.2.3", "-1", "-1.5", "-", "007", "A",
+                                           "ABC", "20261131", "20260229", "20240229", "2460", "0714",
+                                           "CL", "ZZ", "X\x01", "X>Y", "123456789012345678901234"};
+  const std::string alphabet = "*~:>^ABZ019-.\n \x01\x7fXYZ";
+  std::mt19937 rng(20261127);
+  auto errors_of = [&](const std::vector<std::string>& body, bool padded, bool fast = true) {
+    edi::SetValidatorOptions options;
+    options.fast_checks = fast;
+    edi::SetValidator v(registry, options);
+    v.Begin(schema);
+    std::vector<std::string> storage;  // unpadded: each segment in its own exact-size string
+    std::string arena;                 // padded: one buffer with slack after every segment
+    arena.reserve(body.size() * 200);
+    std::string out;
+    uint32_t position = 1;
+    for (const std::string& text : body) {
+      edi::Segment seg;
+      if (padded) {
+        const size_t at = arena.size();
+        arena += text;
+        arena.append(edi::kSegmentPadding, '\xAA');  // garbage that must not matter
+        seg.Assign(std::string_view(arena.data() + at, text.size()), 0, &d, true);
+      } else {
+        storage.push_back(text);
+        seg.Assign(storage.back(), 0, &d);
+      }
+      v.OnSegment(seg, ++position);
+    }
+    for (const edi::Error& e : v.errors()) out += e.Describe() + "\n";
+    return out + (v.rejected() ? "rejected" : "accepted");
+  };
+  ASSERT_EQ(errors_of(valid, true), "accepted") << "the unmutated body must be valid";
+  int rejected = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<std::string> body = valid;
+    std::string& text = body[rng() % body.size()];
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < edits && !text.empty(); ++k) {
+      const size_t at = rng() % text.size();
+      switch (rng() % 4) {
+        case 0: text[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: text.erase(at, 1 + rng() % 3); break;
+        case 2: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        default: {  // one element's value replaced by an edge case of some type
+          const size_t start = text.find('*', at);
+          if (start == std::string::npos) break;
+          const size_t end = std::min(text.find('*', start + 1), text.size());
+          text.replace(start + 1, end - start - 1, values[rng() % values.size()]);
+        }
+      }
+    }
+    const std::string padded = errors_of(body, true);
+    ASSERT_EQ(padded, errors_of(body, false)) << "segment: " << text;
+    ASSERT_EQ(padded, errors_of(body, false, /*fast=*/false)) << "segment: " << text;
+    rejected += padded.ends_with("rejected") ? 1 : 0;
+  }
+  // The mutations must exercise both verdicts, or the comparison proves little.
+  EXPECT_GT(rejected, 300);
+  EXPECT_LT(rejected, 2700);
+}
