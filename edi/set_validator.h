@@ -5,12 +5,12 @@
 // stack plus the errors found, capped per set.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "edi/clean_check.h"
 #include "edi/error.h"
 #include "edi/schema.h"
 #include "edi/segment.h"
@@ -59,13 +59,6 @@ class SetValidator {
   void ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position, uint64_t offset);
   void CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
                      std::string_view loop);
-  // True when CheckElements would find nothing in `seg`, proved in one pass over its bytes.
-  bool ElementsClean(const SegmentDef& def, const Segment& seg);
-  // ElementsClean for a segment shorter than 64 bytes: byte classes as bit masks, 16 bytes at
-  // a time, then each element's checks from its range of bits.
-  bool ShortElementsClean(const SegmentDef& def, const Segment& seg);
-  // The syntax notes hold for the elements in `present_mask` (bit i: element i is present).
-  bool RulesHold(const SegmentDef& def, uint64_t present_mask);
   void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
   void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
                        std::string code, std::string loop, std::string message);
@@ -74,20 +67,7 @@ class SetValidator {
                        std::string_view value, std::string message);
   void Add(Error e);
 
-  // Class bits of every byte (set_validator.cpp) under the current interchange's delimiters,
-  // for ElementsClean; rebuilt when the delimiters change.
-  struct ByteClasses {
-    char element = 0;
-    char component = 0;
-    bool built = false;
-    uint8_t of[256] = {};
-  };
-  ByteClasses classes_;
-  struct PassedPattern {
-    const SegmentDef* def = nullptr;
-    uint64_t present_mask = 0;
-  };
-  std::array<PassedPattern, 64> passed_patterns_{};  // see RulesHold
+  CleanCheck clean_;
 
   const SchemaRegistry& registry_;
   SetValidatorOptions options_;
