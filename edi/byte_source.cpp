@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace edi {
 
@@ -10,7 +11,13 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
   if (f == nullptr) {
     return FileError("cannot open " + path + ": " + std::strerror(errno));
   }
-  return std::unique_ptr<FileSource>(new FileSource(f, path));
+  std::optional<uint64_t> size;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    const auto n = std::filesystem::file_size(path, ec);
+    if (!ec) size = n;
+  }
+  return std::unique_ptr<FileSource>(new FileSource(f, path, size));
 }
 
 FileSource::~FileSource() { std::fclose(file_); }

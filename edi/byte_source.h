@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,9 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Reads up to n bytes into dst; 0 means end of input.
   virtual Result<size_t> Read(char* dst, size_t n) = 0;
+  // The bytes the source will give, when known up front (a hint: small inputs are not worth
+  // a reading thread).
+  virtual std::optional<uint64_t> SizeHint() const { return std::nullopt; }
 };
 
 class FileSource final : public ByteSource {
@@ -27,17 +32,21 @@ class FileSource final : public ByteSource {
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
   Result<size_t> Read(char* dst, size_t n) override;
+  std::optional<uint64_t> SizeHint() const override { return size_; }
 
  private:
-  FileSource(std::FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
+  FileSource(std::FILE* f, std::string path, std::optional<uint64_t> size)
+      : file_(f), path_(std::move(path)), size_(size) {}
   std::FILE* file_;
   std::string path_;
+  std::optional<uint64_t> size_;
 };
 
 class MemorySource final : public ByteSource {
  public:
   explicit MemorySource(std::string_view data) : data_(data) {}
   Result<size_t> Read(char* dst, size_t n) override;
+  std::optional<uint64_t> SizeHint() const override { return data_.size(); }
 
  private:
   std::string_view data_;

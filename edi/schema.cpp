@@ -464,6 +464,13 @@ const SetSchema* SchemaRegistry::FindSet(std::string_view set_id, std::string_vi
   return s == v->second.sets.end() ? nullptr : s->second.get();
 }
 
+const SegmentDef* SchemaRegistry::FindSegment(std::string_view tag, std::string_view gs08) const {
+  auto v = versions_.find(std::string(gs08.substr(0, 6)));
+  if (v == versions_.end()) return nullptr;
+  auto s = v->second.segments.find(std::string(tag));
+  return s == v->second.segments.end() ? nullptr : s->second.get();
+}
+
 std::string_view SchemaRegistry::FunctionalIdFor(std::string_view set_id) const {
   for (const auto& [name, v] : versions_) {
     auto s = v.sets.find(std::string(set_id));

@@ -172,6 +172,9 @@ class SchemaRegistry {
   // The schema for set `set_id` in a group whose GS08 is `gs08` (matched on its first six
   // characters), or nullptr.
   const SetSchema* FindSet(std::string_view set_id, std::string_view gs08) const;
+  // The dictionary definition of segment `tag` in version `gs08` (first six characters), or
+  // nullptr. Set structures point at these same definitions.
+  const SegmentDef* FindSegment(std::string_view tag, std::string_view gs08) const;
   // The functional identifier code (GS01) expected for a set id, "" if unknown.
   std::string_view FunctionalIdFor(std::string_view set_id) const;
   // True if any dictionary defines the segment tag.

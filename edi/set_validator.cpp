@@ -167,7 +167,8 @@ void SetValidator::CloseFrame(Frame& f, uint32_t position, uint64_t offset) {
   ReportMissing(f, f.pos + 1, f.node->children.size(), position, offset);
 }
 
-SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t position) {
+SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t position,
+                                                const SegmentDef* proved_clean) {
   const std::string_view tag = seg.tag();
   if (tag == "HL") CheckHierarchy(seg, position, "HL");
   if (schema_ == nullptr) return Placement{};
@@ -198,7 +199,7 @@ SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t pos
         }
         Push(&c);
         stack_[depth_ - 1].counts[0] = 1;
-        if (c.segment != nullptr) CheckElements(*c.segment, seg, position, c.loop_id);
+        if (c.segment != nullptr) CheckElements(*c.segment, seg, position, c.loop_id, proved_clean);
         return Placement{c.loop_id, static_cast<uint16_t>(depth_ - 1), true};
       }
       if (f.counts[i] > c.max_use) {
@@ -206,7 +207,7 @@ SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t pos
                         "segment " + std::string(tag) + " exceeds its maximum use of " +
                             std::to_string(c.max_use));
       }
-      if (c.segment != nullptr) CheckElements(*c.segment, seg, position, f.node->loop_id);
+      if (c.segment != nullptr) CheckElements(*c.segment, seg, position, f.node->loop_id, proved_clean);
       return Placement{f.node->loop_id, static_cast<uint16_t>(depth_ - 1), false};
     }
   }
@@ -237,11 +238,11 @@ void SetValidator::End(const Segment* se, uint32_t position) {
 }
 
 void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
-                                 std::string_view loop) {
+                                 std::string_view loop, const SegmentDef* proved_clean) {
   // Nearly every segment is clean, which one pass proves; a segment with a finding (or a
   // composite, or an unmasked syntax note) takes the element-by-element path below, which
   // names each problem.
-  if (options_.fast_checks && clean_.Holds(def, seg)) return;
+  if (options_.fast_checks && (proved_clean == &def || clean_.Holds(def, seg))) return;
   const Delimiters& delims = seg.delimiters();
   const size_t defined = def.elements.size();
   // Trailing empty elements (extra separators) are tolerated; data beyond the definition is not.

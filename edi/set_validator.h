@@ -38,8 +38,10 @@ class SetValidator {
     uint16_t depth = 0;        // loop nesting depth, 0 at the heading level
     bool starts_loop = false;  // the segment is the trigger of a new loop iteration
   };
-  // Checks a body segment (between ST and SE). `position` counts from ST = 1.
-  Placement OnSegment(const Segment& segment, uint32_t position);
+  // Checks a body segment (between ST and SE). `position` counts from ST = 1. `proved_clean`:
+  // the dictionary definition a CleanCheck already proved the segment clean under (ReadAhead),
+  // which spares the proof when the structure places the segment under that definition.
+  Placement OnSegment(const Segment& segment, uint32_t position, const SegmentDef* proved_clean = nullptr);
   // Ends the set at SE (position of SE); reports mandatory segments never seen.
   void End(const Segment* se, uint32_t position);
 
@@ -58,7 +60,7 @@ class SetValidator {
   void CloseFrame(Frame& f, uint32_t position, uint64_t offset);
   void ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position, uint64_t offset);
   void CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
-                     std::string_view loop);
+                     std::string_view loop, const SegmentDef* proved_clean);
   void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
   void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
                        std::string code, std::string loop, std::string message);

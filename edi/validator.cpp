@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "edi/element_check.h"
+#include "edi/read_ahead.h"
 #include "edi/set_validator.h"
 
 namespace edi {
@@ -52,13 +53,18 @@ bool Contains(std::string_view list, std::string_view code) {
 // Set ids the gateway reads without a schema: acknowledgments of its own outbound files.
 bool IsAcknowledgmentSet(std::string_view id) { return id == "997" || id == "999"; }
 
+bool UseReadAhead(const ByteSource& source, const ValidationOptions& options) {
+  const std::optional<uint64_t> size = source.SizeHint();
+  return !size.has_value() || *size >= options.read_ahead_bytes;
+}
+
 class FileValidator {
  public:
   FileValidator(ByteSource& source, ValidationSink& sink, const ValidationOptions& options)
       : sink_(sink),
         options_(options),
         schemas_(options.schemas != nullptr ? *options.schemas : SchemaRegistry::Builtin()),
-        reader_(source, options.reader),
+        reader_(source, options.reader, schemas_, UseReadAhead(source, options)),
         sets_(schemas_, SetValidatorOptions{options.max_errors_per_set}) {}
 
   FileSummary Run() {
@@ -538,7 +544,7 @@ class FileValidator {
                "transaction set " + set_.info.control + " is larger than " +
                    std::to_string(options_.max_set_bytes) + " bytes, the configured cap");
     }
-    const SetValidator::Placement where = sets_.OnSegment(seg, position_);
+    const SetValidator::Placement where = sets_.OnSegment(seg, position_, reader_.proved_clean());
     if (!set_too_large_) {
       sink_.OnSetSegment(seg, SegmentContext{position_, where.loop_id, where.depth, where.starts_loop});
     }
@@ -547,7 +553,7 @@ class FileValidator {
   ValidationSink& sink_;
   const ValidationOptions& options_;
   const SchemaRegistry& schemas_;
-  SegmentReader reader_;
+  ReadAhead reader_;
   SetValidator sets_;
   FileSummary summary_;
 

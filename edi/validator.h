@@ -116,6 +116,10 @@ struct ValidationOptions {
   // Strict: a GS01 that does not fit the set rejects it (AK5 R 6); lenient: noted (AK5 E).
   bool strict_functional_id = false;
   const SchemaRegistry* schemas = nullptr;  // null: the embedded schemas
+  // Inputs of at least this many bytes, or of unknown size, are read on a second thread
+  // (ReadAhead) while this one validates; smaller ones are not worth the thread. 0: always;
+  // UINT64_MAX: never. Results are the same either way.
+  uint64_t read_ahead_bytes = 1 << 20;
 };
 
 struct FileSummary {

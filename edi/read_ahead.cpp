@@ -1,0 +1,216 @@
+#include "edi/read_ahead.h"
+
+#include <array>
+#include <string>
+
+#include "edi/clean_check.h"
+
+namespace edi {
+namespace {
+
+// The dictionary of the current group's version by tag, cached: the reading thread looks up
+// every segment, and the registry's maps would cost a string per lookup.
+class TagDefs {
+ public:
+  explicit TagDefs(const SchemaRegistry& schemas) : schemas_(schemas) {}
+
+  // A GS names the version (GS08) of the segments up to its GE.
+  void Select(std::string_view gs08) {
+    version_ = std::string(gs08.substr(0, 6));
+    slots_.fill(Slot{});
+  }
+  void Clear() { Select({}); }
+
+  const SegmentDef* Find(std::string_view tag) {
+    if (version_.empty()) return nullptr;
+    const uint32_t key = detail::TagKey(tag);
+    Slot& s = slots_[(key * 0x9E3779B1u) >> 26];
+    if (s.key != key || s.key == detail::kLongTagKey) {
+      s.key = key;
+      s.def = schemas_.FindSegment(tag, version_);
+    }
+    return s.def;
+  }
+
+ private:
+  struct Slot {
+    uint32_t key = 0;  // detail::TagKey; 0 = empty (no tag has key 0)
+    const SegmentDef* def = nullptr;
+  };
+  const SchemaRegistry& schemas_;
+  std::string version_;
+  std::array<Slot, 64> slots_{};
+};
+
+}  // namespace
+
+void ReadAhead::Batch::Clear() {
+  items.clear();
+  bytes.clear();
+  delimiters.clear();
+  errors.clear();
+  notices.clear();
+  last = false;
+}
+
+ReadAhead::ReadAhead(ByteSource& source, const ReaderOptions& options, const SchemaRegistry& schemas,
+                     bool threaded)
+    : threaded_(threaded), source_(source), options_(options), schemas_(schemas) {
+  if (!threaded_) {
+    reader_ = std::make_unique<SegmentReader>(source_, options_);
+    return;
+  }
+  for (size_t i = 0; i < kBatches; ++i) {
+    auto b = std::make_unique<Batch>();
+    b->items.reserve(kBatchItems);
+    b->bytes.reserve(kBatchBytes + 64 * 1024);
+    empty_.push_back(std::move(b));
+  }
+  worker_ = std::thread([this] { Produce(); });
+}
+
+ReadAhead::~ReadAhead() {
+  if (!worker_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+std::unique_ptr<ReadAhead::Batch> ReadAhead::TakeEmpty() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return stop_ || !empty_.empty(); });
+  if (stop_) return nullptr;
+  std::unique_ptr<Batch> b = std::move(empty_.back());
+  empty_.pop_back();
+  return b;
+}
+
+void ReadAhead::Publish(std::unique_ptr<Batch> b) {
+  b->bytes.resize(b->bytes.size() + kSegmentPadding);  // the last segment is padded too
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    filled_.push_back(std::move(b));
+  }
+  cv_.notify_all();
+}
+
+void ReadAhead::Produce() {
+  SegmentReader reader(source_, options_);
+  CleanCheck check;
+  TagDefs defs(schemas_);
+  std::unique_ptr<Batch> b = TakeEmpty();
+  while (b != nullptr) {
+    Item it;
+    it.status = reader.Next();
+    if (it.status == ReadStatus::kSegment) {
+      const Segment& s = reader.segment();
+      it.starts_interchange = reader.starts_interchange();
+      it.unterminated = reader.unterminated();
+      it.offset = s.offset();
+      // Delimiters change only with an interchange; each batch keeps its own copies.
+      if (it.starts_interchange || b->delimiters.empty()) b->delimiters.push_back(s.delimiters());
+      it.delimiters = static_cast<uint32_t>(b->delimiters.size() - 1);
+      const std::string_view raw = s.raw();
+      it.begin = static_cast<uint32_t>(b->bytes.size());
+      it.size = static_cast<uint32_t>(raw.size());
+      b->bytes.insert(b->bytes.end(), raw.begin(), raw.end());
+      const std::string_view tag = s.tag();
+      if (it.starts_interchange) {
+        defs.Clear();
+      } else if (tag == "GS") {
+        defs.Select(s.element(8));
+      } else if (const SegmentDef* def = defs.Find(tag); def != nullptr && check.Holds(*def, s)) {
+        it.proved_clean = def;
+      }
+    } else if (it.status == ReadStatus::kError) {
+      it.error = static_cast<uint32_t>(b->errors.size());
+      b->errors.push_back(reader.error());
+    }
+    if (reader.has_notices()) {
+      for (Notice& n : reader.TakeNotices()) b->notices.push_back(std::move(n));
+    }
+    it.notices_end = static_cast<uint32_t>(b->notices.size());
+    b->items.push_back(it);
+    if (it.status == ReadStatus::kEnd) {
+      b->last = true;
+      Publish(std::move(b));
+      return;
+    }
+    if (b->items.size() >= kBatchItems || b->bytes.size() >= kBatchBytes) {
+      Publish(std::move(b));
+      b = TakeEmpty();
+    }
+  }
+}
+
+void ReadAhead::Advance() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (batch_ != nullptr) {
+    // Notices not taken yet stay for the next TakeNotices(), as with the reader.
+    for (size_t i = notices_taken_; i < batch_->notices.size(); ++i) pending_.push_back(std::move(batch_->notices[i]));
+    batch_->Clear();
+    empty_.push_back(std::move(batch_));
+    cv_.notify_all();
+  }
+  cv_.wait(lock, [this] { return !filled_.empty(); });
+  batch_ = std::move(filled_.front());
+  filled_.pop_front();
+  index_ = 0;
+  notices_taken_ = 0;
+}
+
+ReadStatus ReadAhead::Next() {
+  if (!threaded_) return reader_->Next();
+  if (ended_) return ReadStatus::kEnd;
+  if (batch_ == nullptr || index_ + 1 >= batch_->items.size()) {
+    Advance();
+  } else {
+    ++index_;
+  }
+  const Item& it = batch_->items[index_];
+  if (it.status == ReadStatus::kSegment) {
+    segment_.Assign(std::string_view(batch_->bytes.data() + it.begin, it.size), it.offset,
+                    &batch_->delimiters[it.delimiters], /*padded=*/true);
+    if (it.starts_interchange) saw_isa_ = true;
+  } else if (it.status == ReadStatus::kEnd) {
+    ended_ = true;
+  }
+  return it.status;
+}
+
+const Error& ReadAhead::error() const {
+  return threaded_ ? batch_->errors[batch_->items[index_].error] : reader_->error();
+}
+
+bool ReadAhead::starts_interchange() const {
+  return threaded_ ? batch_->items[index_].starts_interchange : reader_->starts_interchange();
+}
+
+bool ReadAhead::unterminated() const {
+  return threaded_ ? batch_->items[index_].unterminated : reader_->unterminated();
+}
+
+bool ReadAhead::has_notices() const {
+  if (!threaded_) return reader_->has_notices();
+  return !pending_.empty() || (batch_ != nullptr && notices_taken_ < batch_->items[index_].notices_end);
+}
+
+std::vector<Notice> ReadAhead::TakeNotices() {
+  if (!threaded_) return reader_->TakeNotices();
+  std::vector<Notice> out = std::move(pending_);
+  pending_.clear();
+  if (batch_ != nullptr) {
+    const uint32_t end = batch_->items[index_].notices_end;
+    for (; notices_taken_ < end; ++notices_taken_) out.push_back(std::move(batch_->notices[notices_taken_]));
+  }
+  return out;
+}
+
+const SegmentDef* ReadAhead::proved_clean() const {
+  return threaded_ && batch_ != nullptr ? batch_->items[index_].proved_clean : nullptr;
+}
+
+}  // namespace edi

@@ -1,0 +1,101 @@
+// ReadAhead hands out a SegmentReader's results (segments, errors, notices, in the same
+// order) while a second thread reads ahead: it runs the reader (I/O, terminator search,
+// line-break repair) and the half of the element checks that needs no set context
+// (CleanCheck against the dictionary of the current group's version) on batches of
+// segments. The caller's thread keeps envelopes, set structure and reporting, so a large
+// file is validated on two cores. Memory stays bounded: at most kBatches batches of about
+// kBatchBytes each, whatever the file size. Without a thread it is the reader itself.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "edi/byte_source.h"
+#include "edi/schema.h"
+#include "edi/segment_reader.h"
+
+namespace edi {
+
+class ReadAhead {
+ public:
+  // `threaded` false: no thread, every call goes straight to a SegmentReader.
+  ReadAhead(ByteSource& source, const ReaderOptions& options, const SchemaRegistry& schemas, bool threaded);
+  ~ReadAhead();  // stops the reading thread (it may be blocked on a full queue) and joins it
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+
+  // As SegmentReader::Next() and its accessors.
+  ReadStatus Next();
+  const Segment& segment() const { return threaded_ ? segment_ : reader_->segment(); }
+  const Error& error() const;
+  bool starts_interchange() const;
+  bool unterminated() const;
+  bool saw_isa() const { return threaded_ ? saw_isa_ : reader_->saw_isa(); }
+  bool has_notices() const;
+  std::vector<Notice> TakeNotices();
+  // The dictionary definition under which segment() was proved clean on the reading thread
+  // (CleanCheck), or null when it was not tried or not proved.
+  const SegmentDef* proved_clean() const;
+
+  static constexpr size_t kBatchBytes = 256 * 1024;
+  static constexpr size_t kBatchItems = 8192;
+  static constexpr size_t kBatches = 4;
+
+ private:
+  struct Item {
+    ReadStatus status = ReadStatus::kEnd;
+    bool starts_interchange = false;
+    bool unterminated = false;
+    uint32_t begin = 0;  // the segment's bytes in Batch::bytes
+    uint32_t size = 0;
+    uint64_t offset = 0;
+    uint32_t delimiters = 0;   // into Batch::delimiters
+    uint32_t error = 0;        // into Batch::errors, for kError
+    uint32_t notices_end = 0;  // Batch::notices up to here were raised by this or earlier items
+    const SegmentDef* proved_clean = nullptr;
+  };
+  struct Batch {
+    std::vector<Item> items;
+    std::vector<char> bytes;  // segments back to back, kSegmentPadding spare at the end
+    std::deque<Delimiters> delimiters;  // a deque: Segment keeps pointers into it
+    std::vector<Error> errors;
+    std::vector<Notice> notices;
+    bool last = false;  // ends with kEnd
+    void Clear();
+  };
+  void Produce();
+  // Worker side: the next empty batch (null when stopping); hands a filled one over.
+  std::unique_ptr<Batch> TakeEmpty();
+  void Publish(std::unique_ptr<Batch> b);
+  // Caller side: recycles the current batch and waits for the next filled one.
+  void Advance();
+
+  bool threaded_;
+  ByteSource& source_;
+  ReaderOptions options_;
+  const SchemaRegistry& schemas_;
+  std::unique_ptr<SegmentReader> reader_;  // unthreaded mode
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<Batch>> filled_;  // guarded by mu_
+  std::vector<std::unique_ptr<Batch>> empty_;  // guarded by mu_
+  bool stop_ = false;                          // guarded by mu_
+  std::thread worker_;
+
+  // Caller side.
+  std::unique_ptr<Batch> batch_;
+  size_t index_ = 0;
+  uint32_t notices_taken_ = 0;  // in batch_->notices
+  std::vector<Notice> pending_;  // not taken before the batch they came in was recycled
+  Segment segment_;
+  bool saw_isa_ = false;
+  bool ended_ = false;
+};
+
+}  // namespace edi

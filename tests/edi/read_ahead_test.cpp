@@ -1,0 +1,164 @@
+// ReadAhead: validating on two threads (a reading thread ahead of the validating one) must be
+// invisible. Every sink callback, with its arguments, is the same as with the plain reader,
+// for large valid files, damaged files (reader errors, resynchronisation, notices), and
+// inputs that cross batch boundaries in every way.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include "edi/byte_source.h"
+#include "edi/read_ahead.h"
+#include "edi/validator.h"
+#include "tests/support/x12_text.h"
+
+namespace {
+
+void Add(std::string* out, const std::vector<edi::Error>& errors) {
+  for (const edi::Error& e : errors) *out += "  " + e.Describe() + "\n";
+}
+
+// Writes down every callback and what it carried.
+class Transcript : public edi::ValidationSink {
+ public:
+  void OnInterchangeStart(const edi::InterchangeInfo& i) override {
+    text += "ISA " + std::to_string(i.index) + " " + std::to_string(i.offset) + " " + i.control + " " + i.sender() +
+            " " + i.delimiters.element + i.delimiters.component + i.delimiters.terminator + "\n";
+  }
+  void OnGroupStart(const edi::GroupInfo& g) override { text += "GS " + g.control + " " + g.version + "\n"; }
+  void OnSetStart(const edi::SetInfo& s) override { text += "ST " + s.id + " " + s.control + "\n"; }
+  void OnSetSegment(const edi::Segment& s, const edi::SegmentContext& c) override {
+    text += std::string(s.raw()) + " @" + std::to_string(s.offset()) + " " + std::to_string(c.position) + " " +
+            std::string(c.loop_id) + " " + std::to_string(c.depth) + (c.starts_loop ? " new" : "") + "\n";
+  }
+  void OnSetEnd(const edi::SetResult& s) override {
+    text += "SE " + std::string(1, s.status) + " " + std::to_string(s.error_count) + "\n";
+    Add(&text, s.errors);
+  }
+  void OnGroupEnd(const edi::GroupResult& g) override {
+    text += "GE " + std::string(1, g.ak9) + " " + std::to_string(g.accepted_sets) + "\n";
+    Add(&text, g.errors);
+  }
+  void OnTa1(const edi::Segment& s) override { text += "TA1 " + std::string(s.raw()) + "\n"; }
+  void OnInterchangeEnd(const edi::InterchangeResult& i) override {
+    text += "IEA " + i.ta1_code + " " + std::to_string(i.duplicate_of) + "\n";
+    Add(&text, i.errors);
+  }
+  void OnFileError(const edi::Error& e) override { text += "FILE " + e.Describe() + "\n"; }
+  std::string text;
+};
+
+// The transcript of validating `input`, read `chunk` bytes at a time, with or without the
+// reading thread.
+std::string TranscriptOf(const std::string& input, bool threaded, size_t chunk = 256 * 1024) {
+  edi::MemorySource source(input);
+  edi::ValidationOptions options;
+  options.read_ahead_bytes = threaded ? 0 : UINT64_MAX;
+  options.reader.chunk_bytes = chunk;
+  Transcript t;
+  const edi::FileSummary s = edi::Validate(source, t, options);
+  return t.text + "summary " + std::to_string(s.ok) + " " + std::to_string(s.not_x12) + " " + std::to_string(s.sets) + " " +
+         std::to_string(s.rejected_sets) + "\n";
+}
+
+// A file of `interchanges` interchanges, each with `sets` 945s and 856s, delimiters varying.
+std::string LargeFile(int interchanges, int sets) {
+  std::string out;
+  const char* elements = "*|^";
+  for (int i = 0; i < interchanges; ++i) {
+    std::vector<std::string> body;
+    for (int k = 0; k < sets; ++k) {
+      const std::string control = std::to_string(1000 + k);
+      body.push_back(k % 3 == 2 ? x12test::Set856(control, "SH" + control)
+                                : x12test::Set945(control, "SO" + control, "SH" + control, 1 + k % 7));
+    }
+    x12test::IsaFields isa;
+    isa.control = std::to_string(100000000 + i);
+    const std::string canonical = x12test::Interchange(body, "SW", isa);
+    out += i % 3 == 0 ? canonical
+                      : x12test::Redelimit(canonical, elements[i % 3], '>', i % 2 ? "~" : "\n", i % 2 ? "\r\n" : "");
+  }
+  return out;
+}
+
+TEST(ReadAhead, LargeValidFileGivesTheSameTranscript) {
+  const std::string input = LargeFile(6, 400);  // tens of thousands of segments: many batches
+  ASSERT_GT(input.size(), 2 * edi::ReadAhead::kBatchBytes);
+  const std::string plain = TranscriptOf(input, false);
+  EXPECT_NE(plain.find("SE A"), std::string::npos);
+  EXPECT_EQ(plain, TranscriptOf(input, true));
+}
+
+TEST(ReadAhead, DamagedFilesGiveTheSameTranscript) {
+  const std::string clean = LargeFile(3, 60);
+  const std::string alphabet = "*~:>|^ABZ019-.\n\r \x01ISAGSE";
+  std::mt19937 rng(424242);
+  for (int round = 0; round < 40; ++round) {
+    std::string input = clean;
+    const int edits = 1 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < edits; ++k) {
+      const size_t at = rng() % input.size();
+      switch (rng() % 4) {
+        case 0: input[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: input.erase(at, 1 + rng() % 200); break;
+        case 2: input.insert(at, std::string(1 + rng() % 4, alphabet[rng() % alphabet.size()])); break;
+        default: input.insert(at, "garbage between\n"); break;
+      }
+    }
+    const size_t chunk = 64 + rng() % 8192;  // reads end anywhere
+    const std::string plain = TranscriptOf(input, false, chunk);
+    ASSERT_EQ(plain, TranscriptOf(input, true, chunk)) << "round " << round;
+  }
+}
+
+TEST(ReadAhead, EdgeInputsGiveTheSameTranscript) {
+  const std::string one = x12test::Interchange({x12test::Set945("0001", "SO1", "SH1")});
+  std::string big_segment = x12test::Interchange(
+      {x12test::Set945("0001", "SO1", "SH1"), "ST*945*0002~\nW06*N*" + std::string(600 * 1024, 'X') + "*20261120*S~\nSE*3*0002~\n"});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"empty", ""},
+      {"not X12", "hello, this is not EDI\n"},
+      {"BOM and blanks", "\xEF\xBB\xBF  \r\n" + one},
+      {"no IEA, unterminated", one.substr(0, one.size() - 20)},
+      {"NULs after the IEA", one + std::string(100, '\0')},
+      {"segment larger than a batch", big_segment},
+      {"wrapped at 80 columns", [&] {
+         std::string w;
+         for (size_t i = 0; i < one.size(); i += 80) w += one.substr(i, 80) + "\r\n";
+         return w;
+       }()},
+  };
+  for (const auto& [name, input] : cases) {
+    EXPECT_EQ(TranscriptOf(input, false), TranscriptOf(input, true)) << name;
+  }
+}
+
+TEST(ReadAhead, ProvesCleanSegmentsOnTheReadingThread) {
+  const std::string input = LargeFile(1, 20);
+  edi::MemorySource source(input);
+  edi::ReadAhead ahead(source, edi::ReaderOptions{}, edi::SchemaRegistry::Builtin(), /*threaded=*/true);
+  size_t segments = 0, proved = 0;
+  while (ahead.Next() == edi::ReadStatus::kSegment) {
+    ++segments;
+    if (ahead.proved_clean() != nullptr) {
+      ++proved;
+      EXPECT_EQ(ahead.proved_clean()->tag, ahead.segment().tag());
+    }
+  }
+  // Everything but the envelope segments (ISA, GS, ST, SE, GE, IEA) of a valid file.
+  EXPECT_GT(proved, segments * 3 / 4);
+  EXPECT_LT(proved, segments);
+}
+
+TEST(ReadAhead, StopsEarlyWithoutHanging) {
+  const std::string input = LargeFile(4, 400);
+  edi::MemorySource source(input);
+  {
+    edi::ReadAhead ahead(source, edi::ReaderOptions{}, edi::SchemaRegistry::Builtin(), /*threaded=*/true);
+    for (int i = 0; i < 10; ++i) ASSERT_EQ(ahead.Next(), edi::ReadStatus::kSegment);
+  }  // destroyed with the reading thread blocked on a full queue: it must stop and join
+  SUCCEED();
+}
+
+}  // namespace
