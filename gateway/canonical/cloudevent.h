@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/canonical/json_text.h"
+
 namespace gateway::canonical {
 
 struct EdiSource {
@@ -30,6 +32,7 @@ void AppendCloudEvent(std::string& out, const Envelope& envelope, std::string_vi
 // writes everything up to and including `"data":`; the caller appends the data object and
 // then a closing '}'.
 void AppendCloudEventHead(std::string& out, const Envelope& envelope);
+void AppendCloudEventHead(JsonBuffer& out, const Envelope& envelope);
 
 // A deterministic event id for the offline commands: a UUID (version 5 layout) made from the
 // SHA-256 of the idempotency key, so that re-mapping the same file yields the same ids.

@@ -21,10 +21,13 @@ void AppendJsonString(std::string& out, std::string_view s);
 class JsonBuffer {
  public:
   explicit JsonBuffer(std::string& s) : s_(s), len_(s.size()) {}
-  // Writes from the start of `s` and leaves its size alone (the text is view()): a string
-  // reused as scratch is then not zero-filled again on every use.
+  // Writes from `start` (default: the start of `s`) and leaves its size alone (the text is
+  // view()): a string reused as scratch, or one that keeps text of several writers (each
+  // resuming where the last stopped), is then not zero-filled again on every use.
   struct Scratch {};
-  JsonBuffer(std::string& s, Scratch) : s_(s), len_(0), finish_(false) {}
+  JsonBuffer(std::string& s, Scratch, size_t start = 0) : s_(s), len_(start), finish_(false) {
+    if (s_.size() < start) s_.resize(start);
+  }
   ~JsonBuffer() {
     if (finish_) Finish();
   }

@@ -42,6 +42,27 @@ class Evaluator {
 
   const std::vector<std::string>& key_parts() const { return key_parts_; }
 
+  // The idempotency key parts that Object(data, ctx) will produce, evaluated ahead of it and
+  // quietly (no errors, no explanation): writers that put the envelope carrying the key before
+  // the data need the key first. `data` is the mapping's data rule; key fields are its
+  // top-level value fields, so their values do not depend on the rest of the data.
+  void PeekKeyParts(const Rule& data, const Ctx& ctx, std::vector<std::string>* parts) {
+    parts->resize(key_parts_.size());
+    for (std::string& p : *parts) p.clear();
+    std::vector<std::string>* const errors = errors_;
+    std::string* const explain = explain_;
+    peek_errors_.clear();
+    errors_ = &peek_errors_;
+    explain_ = nullptr;
+    for (const Rule& f : data.fields) {
+      if (f.key_slot < 0 || f.kind != Rule::Kind::kValue) continue;
+      std::string& v = (*parts)[static_cast<size_t>(f.key_slot)];
+      if (!Value(f, ctx, &v)) v.clear();
+    }
+    errors_ = errors;
+    explain_ = explain;
+  }
+
   // Appends the JSON object of `r` (an object rule).
   void Object(const Rule& r, const Ctx& ctx, std::string& out, std::string_view name) {
     canonical::JsonBuffer buf(out);
@@ -352,6 +373,7 @@ class Evaluator {
   std::vector<std::pair<std::string_view, int>> path_;
   size_t path_size_ = 0;
   std::vector<std::string> key_parts_;
+  std::vector<std::string> peek_errors_;  // PeekKeyParts' errors, dropped
   std::vector<std::string> values_;  // one value buffer per object depth, reused
   size_t depth_ = 0;
 };

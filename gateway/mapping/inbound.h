@@ -111,7 +111,10 @@ class X12InboundMapper final : public edi::ValidationSink {
   SetTree tree_;
   std::vector<Held> held_;   // this interchange's sets, in order
   size_t group_start_ = 0;   // first entry of the current group in held_
-  std::string text_;         // the held events, keys and explanations
+  // The held events, keys and explanations: the first text_len_ bytes of text_. Its size
+  // only grows (to the largest interchange's text), so writing into it never zero-fills.
+  std::string text_;
+  size_t text_len_ = 0;
   std::string time_;         // the group's GS04/GS05 as RFC 3339
   struct Scratch;
   std::unique_ptr<Scratch> scratch_;

@@ -1,5 +1,6 @@
 // X12 -> canonical: the ValidationSink that maps accepted sets (inbound.h).
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 
@@ -84,7 +85,7 @@ std::string IsoTime(const edi::GroupInfo& g) {
 
 struct X12InboundMapper::Scratch {
   std::deque<std::vector<SetTree::Match>> pool;
-  std::string data;
+  std::vector<std::string> peeked_key;
   std::string explain;
   std::vector<std::string> errors;
   canonical::EdiSource source;
@@ -118,7 +119,7 @@ X12InboundMapper::~X12InboundMapper() = default;
 void X12InboundMapper::OnInterchangeStart(const edi::InterchangeInfo& info) {
   interchange_ = info;
   held_.clear();
-  text_.clear();
+  text_len_ = 0;
   group_start_ = 0;
   const partners::PartnerProfile& p = *options_.profile;
   if (p.format == "x12" && (info.sender_id != p.theirs.id || info.sender_qualifier != p.theirs.qualifier) &&
@@ -196,17 +197,38 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
   s.explain.clear();
   Evaluator<X12Source>& ev = *s.ev;
   ev.Reset();
-  // The envelope carries the idempotency key, known only once the data is mapped: the data
-  // goes to a reused buffer first.
-  canonical::JsonBuffer data(s.data, canonical::JsonBuffer::Scratch{});
   X12Source::Ctx root;
-  ev.Object(mapping.data, root, data, "data");
+  if (s.source.file.empty()) s.source = options_.source;
+  s.source.isa13 = interchange_.control;
+  s.source.gs06 = group_.control;
+  s.source.st02 = set_.control;
+
+  // The event is written in place at the end of text_: the envelope first, which carries the
+  // idempotency key, so the key fields are evaluated ahead of the data (a copy of every
+  // event's data otherwise). A set with errors is cut off again.
+  const size_t event_begin = text_len_;
+  canonical::JsonBuffer out(text_, canonical::JsonBuffer::Scratch{}, text_len_);
+  ev.PeekKeyParts(mapping.data, root, &s.peeked_key);
+  const std::string key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, s.peeked_key,
+                                                    spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
+  canonical::Envelope env;
+  env.partner = options_.profile->id;
+  env.type = mapping.type;
+  env.time = time_;
+  env.idempotency_key = key;
+  env.source = &s.source;
+  canonical::AppendCloudEventHead(out, env);
+  ev.Object(mapping.data, root, out, "data");
+  out.push_back('}');
+
   const std::vector<std::string>& parts = ev.key_parts();
   for (size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].empty()) {
       s.errors.push_back(Where(mapping, mapping.data.line) + ": idempotency key field '" + mapping.key_fields[i] + "' is empty");
     }
   }
+  // PeekKeyParts evaluates the same rules on the same set: a difference is a bug here.
+  if (s.errors.empty() && parts != s.peeked_key) std::abort();
   Held& h = held_.emplace_back();
   if (!s.errors.empty()) {
     h.rejected = true;
@@ -219,7 +241,7 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
     }
     h.rejection.what = SetName() + ": not mapped (" + mapping.file + ")";
     h.rejection.errors = s.errors;
-    return;
+    return;  // text_len_ unchanged: the event written is dropped
   }
   h.origin = Origin();
   h.origin.key_type = mapping.key_type;
@@ -228,28 +250,16 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
   h.set_id = set_.id;
   h.control = set_.control;
   h.group = group_.control;
-  if (s.source.file.empty()) s.source = options_.source;
-  s.source.isa13 = interchange_.control;
-  s.source.gs06 = group_.control;
-  s.source.st02 = set_.control;
-  const std::string key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, parts,
-                                                    spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
-  canonical::Envelope env;
-  env.partner = options_.profile->id;
-  env.type = mapping.type;
-  env.time = time_;
-  env.idempotency_key = key;
-  env.source = &s.source;
-  h.event_begin = text_.size();
-  canonical::AppendCloudEvent(text_, env, data.view());
-  h.event_end = text_.size();
-  text_ += key;
-  h.key_end = text_.size();
+  h.event_begin = event_begin;
+  h.event_end = out.size();
+  out.append(key);
+  h.key_end = out.size();
   if (options_.explain) {
-    text_ += SetName() + " -> " + mapping.type + " (" + mapping.file + ")\n";
-    text_ += s.explain;
+    out.append(SetName() + " -> " + mapping.type + " (" + mapping.file + ")\n");
+    out.append(s.explain);
   }
-  h.explain_end = text_.size();
+  h.explain_end = out.size();
+  text_len_ = out.size();
 }
 
 void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
@@ -303,7 +313,7 @@ void X12InboundMapper::Deliver() {
     sink_.OnMapped(m);
   }
   held_.clear();
-  text_.clear();
+  text_len_ = 0;
   group_start_ = 0;
 }
 
