@@ -227,8 +227,13 @@ void X12InboundMapper::MapSet(const Mapping& mapping) {
       s.errors.push_back(Where(mapping, mapping.data.line) + ": idempotency key field '" + mapping.key_fields[i] + "' is empty");
     }
   }
-  // PeekKeyParts evaluates the same rules on the same set: a difference is a bug here.
-  if (s.errors.empty() && parts != s.peeked_key) std::abort();
+  // PeekKeyParts evaluates the same rules on the same set, so a difference is a bug here; the
+  // event's key would not match its envelope, so the set is held back (quarantined) rather
+  // than delivered under a wrong key, and the daemon stays up.
+  if (s.errors.empty() && parts != s.peeked_key) {
+    s.errors.push_back(Where(mapping, mapping.data.line) +
+                       ": internal error: the idempotency key fields changed between two evaluations");
+  }
   Held& h = held_.emplace_back();
   if (!s.errors.empty()) {
     h.rejected = true;
