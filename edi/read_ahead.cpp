@@ -48,6 +48,7 @@ void ReadAhead::Batch::Clear() {
   items.clear();
   bytes.clear();
   delimiters.clear();
+  current_delimiters = 0;
   errors.clear();
   notices.clear();
   last = false;
@@ -88,19 +89,28 @@ std::unique_ptr<ReadAhead::Batch> ReadAhead::TakeEmpty() {
   return b;
 }
 
-void ReadAhead::Publish(std::unique_ptr<Batch> b) {
+size_t ReadAhead::Publish(std::unique_ptr<Batch> b) {
   b->bytes.resize(b->bytes.size() + kSegmentPadding);  // the last segment is padded too
+  size_t queued = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     filled_.push_back(std::move(b));
+    queued = filled_.size();
   }
   cv_.notify_all();
+  return queued;
 }
 
 void ReadAhead::Produce() {
   SegmentReader reader(source_, options_);
   CleanCheck check;
   TagDefs defs(schemas_);
+  // The proofs are the reading thread's largest cost and optional (the validating thread
+  // proves what was not), so they balance the two threads: when the validating thread has
+  // caught up with the batches (this thread is the slower), every fourth segment is left
+  // to it, and when batches pile up this thread proves them all again.
+  unsigned proved_of_four = 4;
+  unsigned turn = 0;
   std::unique_ptr<Batch> b = TakeEmpty();
   while (b != nullptr) {
     Item it;
@@ -111,8 +121,11 @@ void ReadAhead::Produce() {
       it.unterminated = reader.unterminated();
       it.offset = s.offset();
       // Delimiters change only with an interchange; each batch keeps its own copies.
-      if (it.starts_interchange || b->delimiters.empty()) b->delimiters.push_back(s.delimiters());
-      it.delimiters = static_cast<uint32_t>(b->delimiters.size() - 1);
+      if (it.starts_interchange || b->delimiters.empty()) {
+        b->current_delimiters = static_cast<uint32_t>(b->delimiters.size());
+        b->delimiters.push_back(s.delimiters());
+      }
+      it.delimiters = b->current_delimiters;
       const std::string_view raw = s.raw();
       it.begin = static_cast<uint32_t>(b->bytes.size());
       it.size = static_cast<uint32_t>(raw.size());
@@ -122,8 +135,8 @@ void ReadAhead::Produce() {
         defs.Clear();
       } else if (tag == "GS") {
         defs.Select(s.element(8));
-      } else if (const SegmentDef* def = defs.Find(tag); def != nullptr && check.Holds(*def, s)) {
-        it.proved_clean = def;
+      } else if ((++turn & 3) < proved_of_four) {
+        if (const SegmentDef* def = defs.Find(tag); def != nullptr && check.Holds(*def, s)) it.proved_clean = def;
       }
     } else if (it.status == ReadStatus::kError) {
       it.error = static_cast<uint32_t>(b->errors.size());
@@ -140,7 +153,9 @@ void ReadAhead::Produce() {
       return;
     }
     if (b->items.size() >= kBatchItems || b->bytes.size() >= kBatchBytes) {
-      Publish(std::move(b));
+      const size_t queued = Publish(std::move(b));
+      if (queued == 1) proved_of_four = 3;           // the validating thread was waiting
+      else if (queued >= kBatches - 1) proved_of_four = 4;  // it is behind
       b = TakeEmpty();
     }
   }
@@ -148,6 +163,7 @@ void ReadAhead::Produce() {
 
 void ReadAhead::Advance() {
   std::unique_lock<std::mutex> lock(mu_);
+  item_ = nullptr;
   if (batch_ != nullptr) {
     // Notices not taken yet stay for the next TakeNotices(), as with the reader.
     for (size_t i = notices_taken_; i < batch_->notices.size(); ++i) pending_.push_back(std::move(batch_->notices[i]));
@@ -165,12 +181,9 @@ void ReadAhead::Advance() {
 ReadStatus ReadAhead::Next() {
   if (!threaded_) return reader_->Next();
   if (ended_) return ReadStatus::kEnd;
-  if (batch_ == nullptr || index_ + 1 >= batch_->items.size()) {
-    Advance();
-  } else {
-    ++index_;
-  }
-  const Item& it = batch_->items[index_];
+  if (batch_ == nullptr || ++index_ >= batch_->items.size()) Advance();
+  item_ = &batch_->items[index_];
+  const Item& it = *item_;
   if (it.status == ReadStatus::kSegment) {
     segment_.Assign(std::string_view(batch_->bytes.data() + it.begin, it.size), it.offset,
                     &batch_->delimiters[it.delimiters], /*padded=*/true);
@@ -181,36 +194,15 @@ ReadStatus ReadAhead::Next() {
   return it.status;
 }
 
-const Error& ReadAhead::error() const {
-  return threaded_ ? batch_->errors[batch_->items[index_].error] : reader_->error();
-}
-
-bool ReadAhead::starts_interchange() const {
-  return threaded_ ? batch_->items[index_].starts_interchange : reader_->starts_interchange();
-}
-
-bool ReadAhead::unterminated() const {
-  return threaded_ ? batch_->items[index_].unterminated : reader_->unterminated();
-}
-
-bool ReadAhead::has_notices() const {
-  if (!threaded_) return reader_->has_notices();
-  return !pending_.empty() || (batch_ != nullptr && notices_taken_ < batch_->items[index_].notices_end);
-}
-
 std::vector<Notice> ReadAhead::TakeNotices() {
   if (!threaded_) return reader_->TakeNotices();
   std::vector<Notice> out = std::move(pending_);
   pending_.clear();
   if (batch_ != nullptr) {
-    const uint32_t end = batch_->items[index_].notices_end;
+    const uint32_t end = item_ != nullptr ? item_->notices_end : 0;
     for (; notices_taken_ < end; ++notices_taken_) out.push_back(std::move(batch_->notices[notices_taken_]));
   }
   return out;
-}
-
-const SegmentDef* ReadAhead::proved_clean() const {
-  return threaded_ && batch_ != nullptr ? batch_->items[index_].proved_clean : nullptr;
 }
 
 }  // namespace edi

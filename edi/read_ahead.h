@@ -29,18 +29,21 @@ class ReadAhead {
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
 
-  // As SegmentReader::Next() and its accessors.
+  // As SegmentReader::Next() and its accessors (inline: they run for every segment).
   ReadStatus Next();
   const Segment& segment() const { return threaded_ ? segment_ : reader_->segment(); }
-  const Error& error() const;
-  bool starts_interchange() const;
-  bool unterminated() const;
+  const Error& error() const { return threaded_ ? batch_->errors[item_->error] : reader_->error(); }
+  bool starts_interchange() const { return threaded_ ? item_->starts_interchange : reader_->starts_interchange(); }
+  bool unterminated() const { return threaded_ ? item_->unterminated : reader_->unterminated(); }
   bool saw_isa() const { return threaded_ ? saw_isa_ : reader_->saw_isa(); }
-  bool has_notices() const;
+  bool has_notices() const {
+    if (!threaded_) return reader_->has_notices();
+    return !pending_.empty() || (item_ != nullptr && notices_taken_ < item_->notices_end);
+  }
   std::vector<Notice> TakeNotices();
   // The dictionary definition under which segment() was proved clean on the reading thread
   // (CleanCheck), or null when it was not tried or not proved.
-  const SegmentDef* proved_clean() const;
+  const SegmentDef* proved_clean() const { return item_ != nullptr ? item_->proved_clean : nullptr; }
 
   static constexpr size_t kBatchBytes = 256 * 1024;
   static constexpr size_t kBatchItems = 8192;
@@ -63,6 +66,7 @@ class ReadAhead {
     std::vector<Item> items;
     std::vector<char> bytes;  // segments back to back, kSegmentPadding spare at the end
     std::deque<Delimiters> delimiters;  // a deque: Segment keeps pointers into it
+    uint32_t current_delimiters = 0;    // the last one pushed (a deque's size() divides)
     std::vector<Error> errors;
     std::vector<Notice> notices;
     bool last = false;  // ends with kEnd
@@ -71,7 +75,7 @@ class ReadAhead {
   void Produce();
   // Worker side: the next empty batch (null when stopping); hands a filled one over.
   std::unique_ptr<Batch> TakeEmpty();
-  void Publish(std::unique_ptr<Batch> b);
+  size_t Publish(std::unique_ptr<Batch> b);  // returns the filled batches now queued
   // Caller side: recycles the current batch and waits for the next filled one.
   void Advance();
 
@@ -91,6 +95,7 @@ class ReadAhead {
   // Caller side.
   std::unique_ptr<Batch> batch_;
   size_t index_ = 0;
+  const Item* item_ = nullptr;  // batch_->items[index_] once Next() was called
   uint32_t notices_taken_ = 0;  // in batch_->notices
   std::vector<Notice> pending_;  // not taken before the batch they came in was recycled
   Segment segment_;

@@ -200,7 +200,7 @@ SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t pos
         Push(&c);
         stack_[depth_ - 1].counts[0] = 1;
         if (c.segment != nullptr) CheckElements(*c.segment, seg, position, c.loop_id, proved_clean);
-        return Placement{c.loop_id, static_cast<uint16_t>(depth_ - 1), true};
+        return Placement{&c.loop_id, static_cast<uint16_t>(depth_ - 1), true};
       }
       if (f.counts[i] > c.max_use) {
         AddSegmentError(&seg, std::string(tag), position, 0, "5", f.node->loop_id,
@@ -208,7 +208,7 @@ SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t pos
                             std::to_string(c.max_use));
       }
       if (c.segment != nullptr) CheckElements(*c.segment, seg, position, f.node->loop_id, proved_clean);
-      return Placement{f.node->loop_id, static_cast<uint16_t>(depth_ - 1), false};
+      return Placement{&f.node->loop_id, static_cast<uint16_t>(depth_ - 1), false};
     }
   }
   // Not reachable from here.
@@ -223,7 +223,7 @@ SetValidator::Placement SetValidator::OnSegment(const Segment& seg, uint32_t pos
                     "segment " + t + " is not defined in transaction set " + schema_->id);
   }
   // Unplaced: it stays in the current loop for consumers (the set is rejected anyway).
-  return Placement{depth_ > 0 ? stack_[depth_ - 1].node->loop_id : std::string_view(),
+  return Placement{depth_ > 0 ? &stack_[depth_ - 1].node->loop_id : nullptr,
                    static_cast<uint16_t>(depth_ > 0 ? depth_ - 1 : 0), false};
 }
 

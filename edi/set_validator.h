@@ -33,10 +33,14 @@ class SetValidator {
   // envelope is checked).
   void Begin(const SetSchema* schema);
   // Where a segment landed in the set's structure.
+  // Small enough to come back in registers: a string_view member would come back through
+  // memory and be re-read as one 16-byte load of two 8-byte stores, a store-forwarding stall
+  // on every segment.
   struct Placement {
-    std::string_view loop_id;  // innermost loop, "" at the heading level or when unplaced
-    uint16_t depth = 0;        // loop nesting depth, 0 at the heading level
-    bool starts_loop = false;  // the segment is the trigger of a new loop iteration
+    const std::string* loop = nullptr;  // innermost loop id; null at the heading level or unplaced
+    uint16_t depth = 0;                 // loop nesting depth, 0 at the heading level
+    bool starts_loop = false;           // the segment is the trigger of a new loop iteration
+    std::string_view loop_id() const { return loop != nullptr ? std::string_view(*loop) : std::string_view(); }
   };
   // Checks a body segment (between ST and SE). `position` counts from ST = 1. `proved_clean`:
   // the dictionary definition a CleanCheck already proved the segment clean under (ReadAhead),

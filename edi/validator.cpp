@@ -546,7 +546,7 @@ class FileValidator {
     }
     const SetValidator::Placement where = sets_.OnSegment(seg, position_, reader_.proved_clean());
     if (!set_too_large_) {
-      sink_.OnSetSegment(seg, SegmentContext{position_, where.loop_id, where.depth, where.starts_loop});
+      sink_.OnSetSegment(seg, SegmentContext{position_, where.loop_id(), where.depth, where.starts_loop});
     }
   }
 

