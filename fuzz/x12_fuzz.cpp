@@ -81,7 +81,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     edi::MemorySource source(input);
     (void)edi::Validate(source, builder, options);
   }
-  for (const edi::Acknowledgment& ack : builder.Take()) {
+  std::vector<edi::Acknowledgment> acks = builder.Take();
+  // Half the inputs again with the reading thread (ReadAhead): the same acknowledgments.
+  if ((control & 2) != 0) {
+    edi::AckBuilder threaded(FuzzAckOptions((control & 1) != 0));
+    edi::ValidationOptions with_thread = options;
+    with_thread.read_ahead_bytes = 0;
+    edi::MemorySource source(input);
+    (void)edi::Validate(source, threaded, with_thread);
+    const std::vector<edi::Acknowledgment> again = threaded.Take();
+    bool same = again.size() == acks.size();
+    for (size_t i = 0; same && i < acks.size(); ++i) same = again[i].bytes == acks[i].bytes;
+    if (!same) {
+      std::fprintf(stderr, "validation with the reading thread acknowledged differently\n");
+      std::abort();
+    }
+  }
+  for (const edi::Acknowledgment& ack : acks) {
     if (!ack.status.ok()) continue;
     edi::MemorySource source(ack.bytes);
     edi::AckReader reader;
