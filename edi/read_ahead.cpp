@@ -125,10 +125,11 @@ void ReadAhead::Produce() {
         b->current_delimiters = static_cast<uint32_t>(b->delimiters.size());
         b->delimiters.push_back(s.delimiters());
       }
-      it.delimiters = b->current_delimiters;
+      it.error_or_delimiters = b->current_delimiters;
       const std::string_view raw = s.raw();
       it.begin = static_cast<uint32_t>(b->bytes.size());
       it.size = static_cast<uint32_t>(raw.size());
+      it.tag_size = static_cast<uint32_t>(s.tag().size());
       b->bytes.insert(b->bytes.end(), raw.begin(), raw.end());
       const std::string_view tag = s.tag();
       if (it.starts_interchange) {
@@ -139,7 +140,7 @@ void ReadAhead::Produce() {
         if (const SegmentDef* def = defs.Find(tag); def != nullptr && check.Holds(*def, s)) it.proved_clean = def;
       }
     } else if (it.status == ReadStatus::kError) {
-      it.error = static_cast<uint32_t>(b->errors.size());
+      it.error_or_delimiters = static_cast<uint32_t>(b->errors.size());
       b->errors.push_back(reader.error());
     }
     if (reader.has_notices()) {
@@ -185,8 +186,8 @@ ReadStatus ReadAhead::Next() {
   item_ = &batch_->items[index_];
   const Item& it = *item_;
   if (it.status == ReadStatus::kSegment) {
-    segment_.Assign(std::string_view(batch_->bytes.data() + it.begin, it.size), it.offset,
-                    &batch_->delimiters[it.delimiters], /*padded=*/true);
+    segment_.Assign(std::string_view(batch_->bytes.data() + it.begin, it.size), it.tag_size, it.offset,
+                    &batch_->delimiters[it.error_or_delimiters], /*padded=*/true);
     if (it.starts_interchange) saw_isa_ = true;
   } else if (it.status == ReadStatus::kEnd) {
     ended_ = true;

@@ -32,7 +32,7 @@ class ReadAhead {
   // As SegmentReader::Next() and its accessors (inline: they run for every segment).
   ReadStatus Next();
   const Segment& segment() const { return threaded_ ? segment_ : reader_->segment(); }
-  const Error& error() const { return threaded_ ? batch_->errors[item_->error] : reader_->error(); }
+  const Error& error() const { return threaded_ ? batch_->errors[item_->error_or_delimiters] : reader_->error(); }
   bool starts_interchange() const { return threaded_ ? item_->starts_interchange : reader_->starts_interchange(); }
   bool unterminated() const { return threaded_ ? item_->unterminated : reader_->unterminated(); }
   bool saw_isa() const { return threaded_ ? saw_isa_ : reader_->saw_isa(); }
@@ -50,23 +50,23 @@ class ReadAhead {
   static constexpr size_t kBatches = 4;
 
  private:
-  struct Item {
+  struct Item {  // 40 bytes: the validating thread reads one per segment from the other core
+    uint64_t offset = 0;
+    const SegmentDef* proved_clean = nullptr;
+    uint32_t begin = 0;  // the segment's bytes in Batch::bytes
+    uint32_t size = 0;
+    uint32_t tag_size = 0;
+    uint32_t notices_end = 0;  // Batch::notices up to here were raised by this or earlier items
+    uint32_t error_or_delimiters = 0;  // into Batch::errors (kError), else Batch::delimiters
     ReadStatus status = ReadStatus::kEnd;
     bool starts_interchange = false;
     bool unterminated = false;
-    uint32_t begin = 0;  // the segment's bytes in Batch::bytes
-    uint32_t size = 0;
-    uint64_t offset = 0;
-    uint32_t delimiters = 0;   // into Batch::delimiters
-    uint32_t error = 0;        // into Batch::errors, for kError
-    uint32_t notices_end = 0;  // Batch::notices up to here were raised by this or earlier items
-    const SegmentDef* proved_clean = nullptr;
   };
   struct Batch {
     std::vector<Item> items;
     std::vector<char> bytes;  // segments back to back, kSegmentPadding spare at the end
-    std::deque<Delimiters> delimiters;  // a deque: Segment keeps pointers into it
-    uint32_t current_delimiters = 0;    // the last one pushed (a deque's size() divides)
+    std::vector<Delimiters> delimiters;  // complete before anyone points into it
+    uint32_t current_delimiters = 0;     // the last one pushed
     std::vector<Error> errors;
     std::vector<Notice> notices;
     bool last = false;  // ends with kEnd

@@ -53,6 +53,15 @@ class Segment {
   // Re-points this segment at `raw` (its elements are split on first access). Used by the
   // reader and by consumers that re-read stored segments. `padded`: see padded().
   void Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters, bool padded = false);
+  // Assign() when the tag's length (bytes before the first element separator) is known.
+  void Assign(std::string_view raw, size_t tag_size, uint64_t offset, const Delimiters* delimiters, bool padded) {
+    raw_ = raw;
+    tag_ = raw.substr(0, tag_size);
+    offset_ = offset;
+    delimiters_ = delimiters;
+    padded_ = padded;
+    split_ = false;
+  }
 
  private:
   const std::vector<std::string_view>& fields() const {
