@@ -7,6 +7,7 @@
 #   env: BIG_TYPE=945|856 (the 1 GB file, default 856), SKIP_BIG=1, TMPDIR for the files
 #        (needs ~1.3 GB free).
 # node-x12 is installed with npm into a temporary folder; nothing is left behind.
+# Mapping (edigate map vs node-x12's X12TransactionMap on 945s): bench/compare_node_x12_map.sh.
 #
 # The driver uses X12Parser(false, 'utf8', options) with the delimiters given: node-x12 1.7.1
 # only sets its "ISA parsed" flag outside streaming mode, so a strict streaming parser
