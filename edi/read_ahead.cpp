@@ -155,8 +155,8 @@ void ReadAhead::Produce() {
     }
     if (b->items.size() >= kBatchItems || b->bytes.size() >= kBatchBytes) {
       const size_t queued = Publish(std::move(b));
-      if (queued == 1) proved_of_four = 3;           // the validating thread was waiting
-      else if (queued >= kBatches - 1) proved_of_four = 4;  // it is behind
+      if (queued == 1 && proved_of_four > 2) --proved_of_four;  // the validating thread was waiting
+      else if (queued >= kBatches - 1 && proved_of_four < 4) ++proved_of_four;  // it is behind
       b = TakeEmpty();
     }
   }
