@@ -106,9 +106,9 @@ void ReadAhead::Produce() {
   CleanCheck check;
   TagDefs defs(schemas_);
   // The proofs are the reading thread's largest cost and optional (the validating thread
-  // proves what was not), so they balance the two threads: when the validating thread has
-  // caught up with the batches (this thread is the slower), every fourth segment is left
-  // to it, and when batches pile up this thread proves them all again.
+  // proves what was not), so they balance the two threads: each time the validating thread
+  // has caught up with the batches (this thread is the slower), one more quarter of the
+  // segments (up to half) is left to it; each time batches pile up, one quarter less.
   unsigned proved_of_four = 4;
   unsigned turn = 0;
   std::unique_ptr<Batch> b = TakeEmpty();
