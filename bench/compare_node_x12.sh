@@ -19,18 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 big_type=${BIG_TYPE:-856}
 
-if [[ ! -x /usr/bin/time ]]; then
-  echo "installing GNU time (/usr/bin/time)" >&2
-  apt-get install -y time >/dev/null
-fi
-command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are needed" >&2; exit 2; }
-ninja -C "$build" generate_x12 edigate >/dev/null
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-(cd "$tmp" && npm install --silent --no-audit --no-fund node-x12 >/dev/null)
-node_version=$(node -p "require('$tmp/node_modules/node-x12/package.json').version")
+# shellcheck source=bench/node_x12_setup.sh
+source "$root/bench/node_x12_setup.sh"
 cat > "$tmp/drive.js" <<'JS'
 // Streams a file through node-x12's X12Parser and counts the segments it emits.
 const fs = require('fs');

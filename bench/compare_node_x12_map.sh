@@ -34,18 +34,8 @@ build=${1:-$root/build}
 big_mb=${MEGABYTES:-100}
 small_mb=${SMALL_MEGABYTES:-10}
 
-if [[ ! -x /usr/bin/time ]]; then
-  echo "installing GNU time (/usr/bin/time)" >&2
-  apt-get install -y time >/dev/null
-fi
-command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are needed" >&2; exit 2; }
-ninja -C "$build" generate_x12 edigate >/dev/null
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-(cd "$tmp" && npm install --silent --no-audit --no-fund --cache "$tmp/npm-cache" node-x12 >/dev/null)
-node_version=$(node -p "require('$tmp/node_modules/node-x12/package.json').version")
+# shellcheck source=bench/node_x12_setup.sh
+source "$root/bench/node_x12_setup.sh"
 cat > "$tmp/map.js" <<'JS'
 // node map.js whole|stream FILE DIR: maps every 945 transaction set of FILE with node-x12's
 // X12TransactionMap (node-x12 installed in DIR/node_modules); one JSON object per line to stdout.
