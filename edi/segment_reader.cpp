@@ -87,7 +87,12 @@ Status SegmentReader::Fill(size_t n) {
     }
     const size_t want = std::min(options_.chunk_bytes, capacity() - end_);
     Result<size_t> got = source_.Read(buf_.data() + end_, want);
-    if (!got.ok()) return got.error();
+    if (!got.ok()) {
+      // The input cannot be trusted past this point: the error is reported once and the
+      // next call ends the input (a source that keeps failing must not loop forever).
+      source_failed_ = true;
+      return got.error();
+    }
     if (*got == 0) {
       eof_ = true;
     }
@@ -104,6 +109,7 @@ ReadStatus SegmentReader::Fail(Error e) {
 ReadStatus SegmentReader::Next() {
   starts_interchange_ = false;
   unterminated_ = false;
+  if (source_failed_) return ReadStatus::kEnd;
   return inside_ ? ReadInside() : ReadOutside();
 }
 

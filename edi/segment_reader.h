@@ -37,7 +37,8 @@ class SegmentReader {
 
   // Advances to the next segment. kSegment: segment() holds it until the next call.
   // kError: error() says what was wrong (a file-level or ISA problem); the next call resumes
-  // at the next "ISA". kEnd: no more input.
+  // at the next "ISA", or ends the input after a read error of the source. kEnd: no more
+  // input.
   ReadStatus Next();
 
   const Segment& segment() const { return segment_; }
@@ -75,6 +76,7 @@ class SegmentReader {
   size_t end_ = 0;    // end of buffered bytes
   uint64_t base_offset_ = 0;  // input offset of buf_[0]
   bool eof_ = false;
+  bool source_failed_ = false;  // the source returned an error: nothing more is read
 
   bool inside_ = false;   // between an ISA and its IEA
   bool resync_ = false;   // after an error: skip to the next "ISA"

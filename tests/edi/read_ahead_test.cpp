@@ -4,7 +4,9 @@
 // inputs that cross batch boundaries in every way.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -159,6 +161,52 @@ TEST(ReadAhead, StopsEarlyWithoutHanging) {
     for (int i = 0; i < 10; ++i) ASSERT_EQ(ahead.Next(), edi::ReadStatus::kSegment);
   }  // destroyed with the reading thread blocked on a full queue: it must stop and join
   SUCCEED();
+}
+
+}  // namespace
+
+namespace {
+
+// A source whose reads fail once `fail_at` bytes were delivered (a disk error, a dropped
+// download); until then it gives at most `step` bytes per read.
+class FailingSource final : public edi::ByteSource {
+ public:
+  FailingSource(std::string data, size_t fail_at, size_t step) : data_(std::move(data)), fail_at_(fail_at), step_(step) {}
+  edi::Result<size_t> Read(char* dst, size_t n) override {
+    if (pos_ >= fail_at_) return edi::FileError("read error at byte " + std::to_string(pos_));
+    const size_t k = std::min({n, step_, fail_at_ - pos_, data_.size() - pos_});
+    std::memcpy(dst, data_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string data_;
+  size_t fail_at_, step_, pos_ = 0;
+};
+
+// A read error is reported once and ends the input, with or without the reading thread (it
+// used to be returned again on every call: validation never finished).
+TEST(ReadAhead, ReadErrorEndsTheInputOnceWithTheSameTranscript) {
+  const std::string input = LargeFile(2, 200);
+  for (const size_t fail_at : {size_t{0}, size_t{50}, input.size() / 3, input.size() - 10}) {
+    std::string transcripts[2];
+    for (int threaded = 0; threaded < 2; ++threaded) {
+      FailingSource source(input, fail_at, 7000);
+      edi::ValidationOptions options;
+      options.read_ahead_bytes = threaded ? 0 : UINT64_MAX;
+      Transcript t;
+      const edi::FileSummary s = edi::Validate(source, t, options);  // must return, not spin
+      EXPECT_FALSE(s.ok) << fail_at;
+      transcripts[threaded] = t.text;
+    }
+    EXPECT_EQ(transcripts[0], transcripts[1]) << fail_at;
+    // The error is reported once, naming the position.
+    const std::string& text = transcripts[0];
+    const size_t first = text.find("read error at byte " + std::to_string(fail_at));
+    ASSERT_NE(first, std::string::npos) << text.substr(0, 2000);
+    EXPECT_EQ(text.find("read error", first + 1), std::string::npos) << fail_at << "\n" << text.substr(first > 300 ? first - 300 : 0, 1200);
+  }
 }
 
 }  // namespace
