@@ -166,8 +166,10 @@ int main(int argc, char** argv) {
   std::vector<double> ms;
   for (const auto& [n, at] : dropped) ms.push_back(std::chrono::duration<double, std::milli>(*arrivals.At(Key(n)) - at).count());
   std::sort(ms.begin(), ms.end());
-  std::printf("latency at %d files/s (%d files, poll interval 1 s): stable -> delivered median %.0f ms, p99 %.0f ms, max %.0f ms\n",
-              rate, latency_files, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
+  if (!ms.empty()) {  // --latency-files 0 skips this part
+    std::printf("latency at %d files/s (%d files, poll interval 1 s): stable -> delivered median %.0f ms, p99 %.0f ms, max %.0f ms\n",
+                rate, latency_files, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
+  }
 
   // 3. one big file
   if (gigabytes > 0) {
