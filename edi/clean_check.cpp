@@ -63,17 +63,6 @@ bool ValueClean(const ElementRule& r, std::string_view v, unsigned classes,
   return v.size() >= r.min_length && v.size() <= r.max_length;
 }
 
-// The syntax notes and the last mandatory element, once the elements are clean; `count` is
-// the number of elements written, `present_mask` has bit i for each non-empty element i.
-bool MasksHold(const SegmentDef& def, size_t count, uint64_t present_mask) {
-  if (count < def.mandatory_end) return false;  // the last mandatory element is absent
-  if (!def.rules_masked) return false;
-  for (const SegmentDef::RuleMask& r : def.rule_masks) {
-    if (!detail::MaskHolds(r.kind, r.mask, r.first_bit, present_mask)) return false;
-  }
-  return true;
-}
-
 // Byte classes of a segment shorter than kShortSegment bytes as bit masks: bit k describes
 // byte k (bits at and past the segment's end are 0). Reads kShortSegment bytes from `p`.
 struct ShortMasks {
@@ -163,7 +152,7 @@ bool CleanCheck::Holds(const SegmentDef& def, const Segment& seg) {
     if (i < 64) present_mask |= uint64_t{1} << i;
     if (!ValueClean(r, std::string_view(start, length), classes, delims)) return false;
   }
-  return MasksHold(def, i, present_mask);
+  return NotesHold(def, i, present_mask);
 }
 
 bool CleanCheck::ShortHolds(const SegmentDef& def, const Segment& seg) {
@@ -232,7 +221,11 @@ bool CleanCheck::ShortHolds(const SegmentDef& def, const Segment& seg) {
     }
     if (counted < r.min_length || counted > r.max_length) return false;
   }
-  if (i < def.mandatory_end || !def.rules_masked) return false;
+  return NotesHold(def, i, present_mask);
+}
+
+bool CleanCheck::NotesHold(const SegmentDef& def, size_t count, uint64_t present_mask) {
+  if (count < def.mandatory_end || !def.rules_masked) return false;  // a mandatory element is absent
   return def.rule_masks.empty() || RulesHold(def, present_mask);
 }
 

@@ -41,7 +41,9 @@ class CleanCheck {
   // Holds() for a segment shorter than 64 bytes: byte classes as bit masks, 16 bytes at a
   // time, then each element's checks from its range of bits.
   bool ShortHolds(const SegmentDef& def, const Segment& seg);
-  // The syntax notes hold for the elements in `present_mask` (bit i: element i is present).
+  // After clean elements: the last mandatory element is among the `count` written and the
+  // (masked) syntax notes hold for those in `present_mask` (bit i: element i is present).
+  bool NotesHold(const SegmentDef& def, size_t count, uint64_t present_mask);
   bool RulesHold(const SegmentDef& def, uint64_t present_mask);
 
   // Class bits of every byte under the current delimiters; rebuilt when they change.
