@@ -25,17 +25,22 @@ bool AllDigits(std::string_view s) {
   return true;
 }
 
-// Numeric comparison of control numbers ("3438" equals "000003438").
+std::string_view TrimView(std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  return s;
+}
+
+// Numeric comparison of control numbers ("3438" equals "000003438"); runs for every SE, GE
+// and IEA, so it allocates nothing.
 bool SameNumber(std::string_view a, std::string_view b) {
-  std::string x = Trim(a), y = Trim(b);
+  std::string_view x = TrimView(a), y = TrimView(b);
   if (!AllDigits(x) || !AllDigits(y)) return x == y;
-  auto strip = [](std::string& s) {
-    size_t i = s.find_first_not_of('0');
-    s = i == std::string::npos ? "0" : s.substr(i);
+  auto strip = [](std::string_view s) {
+    const size_t i = s.find_first_not_of('0');
+    return i == std::string_view::npos ? std::string_view("0") : s.substr(i);
   };
-  strip(x);
-  strip(y);
-  return x == y;
+  return strip(x) == strip(y);
 }
 
 std::string StripZeros(std::string_view s) {
@@ -400,7 +405,7 @@ class FileValidator {
     set_.info.implementation_reference = std::string(st[3]);
     position_ = 1;
     set_too_large_ = false;
-    const SetSchema* schema = schemas_.FindSet(set_.info.id, group_.info.version);
+    const SetSchema* schema = FindSet(set_.info.id, group_.info.version);
     set_.has_schema = schema != nullptr;
     const std::string& control = set_.info.control;
     if (control.empty()) {
@@ -494,6 +499,16 @@ class FileValidator {
     sink_.OnSetEnd(set_);
   }
 
+  // The registry's lookup builds strings; consecutive sets nearly always share id and version.
+  const SetSchema* FindSet(const std::string& id, const std::string& version) {
+    if (id != found_set_id_ || version != found_set_version_) {
+      found_set_id_ = id;
+      found_set_version_ = version;
+      found_set_ = schemas_.FindSet(id, version);
+    }
+    return found_set_;
+  }
+
   // ---- dispatch ----
   void OnSegment(const Segment& seg) {
     last_offset_ = seg.offset();
@@ -576,6 +591,8 @@ class FileValidator {
   std::map<std::string, long> isa_controls_;
   std::unordered_set<std::string> group_controls_;
   std::unordered_set<std::string> set_controls_;
+  std::string found_set_id_ = "\x01", found_set_version_;  // FindSet()'s last lookup ("\x01": none)
+  const SetSchema* found_set_ = nullptr;
 };
 
 }  // namespace
