@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <system_error>
 
 #include "edi/clean_check.h"
 
@@ -57,17 +58,23 @@ void ReadAhead::Batch::Clear() {
 ReadAhead::ReadAhead(ByteSource& source, const ReaderOptions& options, const SchemaRegistry& schemas,
                      bool threaded)
     : threaded_(threaded), source_(source), options_(options), schemas_(schemas) {
-  if (!threaded_) {
-    reader_ = std::make_unique<SegmentReader>(source_, options_);
-    return;
+  if (threaded_) {
+    for (size_t i = 0; i < kBatches; ++i) {
+      auto b = std::make_unique<Batch>();
+      b->items.reserve(kBatchItems);
+      b->bytes.reserve(kBatchBytes + 64 * 1024);
+      empty_.push_back(std::move(b));
+    }
+    try {
+      worker_ = std::thread([this] { Produce(); });
+    } catch (const std::system_error&) {
+      // No thread to be had (a process or container at its thread limit): the same results
+      // on this thread alone; nothing in edi/ throws.
+      threaded_ = false;
+      empty_.clear();
+    }
   }
-  for (size_t i = 0; i < kBatches; ++i) {
-    auto b = std::make_unique<Batch>();
-    b->items.reserve(kBatchItems);
-    b->bytes.reserve(kBatchBytes + 64 * 1024);
-    empty_.push_back(std::move(b));
-  }
-  worker_ = std::thread([this] { Produce(); });
+  if (!threaded_) reader_ = std::make_unique<SegmentReader>(source_, options_);
 }
 
 ReadAhead::~ReadAhead() {

@@ -23,14 +23,9 @@ std::string_view Nth(std::string_view s, char sep, size_t n) {
 }  // namespace
 
 void Segment::Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters, bool padded) {
-  raw_ = raw;
-  padded_ = padded;
-  offset_ = offset;
-  delimiters_ = delimiters;
   size_t n = 0;  // tags are 2-3 bytes: a plain loop beats memchr
   while (n < raw.size() && raw[n] != delimiters->element) ++n;
-  tag_ = raw.substr(0, n);
-  split_ = false;
+  Assign(raw, n, offset, delimiters, padded);
 }
 
 void Segment::Split() const {

@@ -11,11 +11,13 @@
 namespace edi {
 namespace {
 
-std::string Trim(std::string_view s) {
+std::string_view TrimView(std::string_view s) {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return std::string(s);
+  return s;
 }
+
+std::string Trim(std::string_view s) { return std::string(TrimView(s)); }
 
 bool AllDigits(std::string_view s) {
   if (s.empty()) return false;
@@ -23,12 +25,6 @@ bool AllDigits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
-}
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return s;
 }
 
 // Numeric comparison of control numbers ("3438" equals "000003438"); runs for every SE, GE

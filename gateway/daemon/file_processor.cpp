@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -25,7 +26,10 @@ constexpr std::size_t kMaxXmlBytes = 256u << 20;
 // The stored bytes as an edi::ByteSource, with the first bytes (already peeked) in front.
 class PipeSource final : public edi::ByteSource {
  public:
-  PipeSource(BytePipe& pipe, std::string head) : pipe_(pipe), head_(std::move(head)) {}
+  PipeSource(BytePipe& pipe, std::string head, std::optional<uint64_t> size)
+      : pipe_(pipe), head_(std::move(head)), size_(size) {}
+  // The stored file's size: a small file is validated without a second reading thread.
+  std::optional<uint64_t> SizeHint() const override { return size_; }
   edi::Result<size_t> Read(char* dst, size_t n) override {
     if (head_pos_ < head_.size()) {
       const size_t k = std::min(n, head_.size() - head_pos_);
@@ -46,6 +50,7 @@ class PipeSource final : public edi::ByteSource {
   BytePipe& pipe_;
   std::string head_;
   size_t head_pos_ = 0;
+  std::optional<uint64_t> size_;
 };
 
 class PipeSink final : public spool::ByteSink {
@@ -409,7 +414,9 @@ Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_toke
     GATEWAY_RETURN_IF_ERROR(pump.Join());
     mapping::MapXmlFile(bytes, options, sink);
   } else {
-    PipeSource source(pipe, std::move(head));
+    std::optional<uint64_t> size;
+    if (file.size.has_value() && *file.size >= 0) size = static_cast<uint64_t>(*file.size);
+    PipeSource source(pipe, std::move(head), size);
     mapping::X12InboundMapper mapper(options, sink);
     edi::AckOptions ack_options;
     ack_options.sender_qualifier = profile.ours.qualifier;

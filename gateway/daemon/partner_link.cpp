@@ -5,6 +5,7 @@
 #include "gateway/daemon/byte_pipe.h"
 #include "gateway/daemon/crash_point.h"
 #include "gateway/daemon/event_log.h"
+#include "gateway/transport/remote_path.h"
 
 namespace gateway::daemon {
 
@@ -122,7 +123,27 @@ Status PartnerLink::EnsureConnected(const Partner& partner) {
   dir_ = std::move(dir);
   dir_for_ = &t;
   LogEvent(spdlog::level::info, "connected", {{"partner", partner_}, {"remote", dir_->Describe()}});
+  SweepTempFiles(t);
   return Status::Ok();
+}
+
+void PartnerLink::SweepTempFiles(const PartnerTransport& t) {
+  std::set<std::string> dirs;
+  for (const std::string& d : {t.outbound_dir, t.ack_dir}) {
+    if (!d.empty()) dirs.insert(d);
+  }
+  for (const std::string& d : dirs) {
+    auto entries = dir_->List(d);
+    if (!entries.ok()) continue;  // a missing folder is made at the first upload
+    for (const transport::RemoteEntry& e : *entries) {
+      if (!e.is_regular || !transport::IsTempName(e.name)) continue;
+      const std::string path = Join(d, e.name);
+      if (dir_->Remove(path).ok()) {
+        LogEvent(spdlog::level::info, "removed the temporary file of an interrupted upload",
+                 {{"partner", partner_}, {"file", path}});
+      }
+    }
+  }
 }
 
 CycleReport PartnerLink::RunCycle() {

@@ -45,6 +45,9 @@ class PartnerLink {
   Status TakeFile(const Partner& partner, const transport::ReadyFile& file, CycleReport& report);
   Status AfterTaken(const PartnerTransport& t, const std::string& name, const std::optional<std::string>& done_file);
   void Drop(const Status& why);
+  // Removes the temporary files that interrupted uploads of ours (a kill -9, a dropped
+  // connection) left in the partner's upload folders; best effort, at each connect.
+  void SweepTempFiles(const PartnerTransport& t);
 
   Pipeline& p_;
   std::string partner_;

@@ -1,6 +1,5 @@
 // X12 -> canonical: the ValidationSink that maps accepted sets (inbound.h).
 #include <algorithm>
-#include <cstdlib>
 #include <deque>
 #include <filesystem>
 

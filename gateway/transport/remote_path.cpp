@@ -58,4 +58,13 @@ std::string TempNameFor(std::string_view relative) {
   return parent.empty() ? temp : parent + "/" + temp;
 }
 
+bool IsTempName(std::string_view name) {
+  constexpr std::string_view kSuffix = ".part";
+  constexpr size_t kRandom = 16;
+  if (name.size() < 1 + 1 + 1 + kRandom + kSuffix.size() || name.front() != '.' || !name.ends_with(kSuffix)) return false;
+  const std::string_view random = name.substr(name.size() - kSuffix.size() - kRandom, kRandom);
+  if (name[name.size() - kSuffix.size() - kRandom - 1] != '.') return false;
+  return random.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 }  // namespace gateway::transport

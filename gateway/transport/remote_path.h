@@ -24,5 +24,8 @@ std::string BaseName(std::string_view relative);
 // The temporary upload name for `relative`: ".<base>.<16 random hex>.part" in the same
 // directory. Hidden and suffixed so that partner pollers (and ours) skip it.
 std::string TempNameFor(std::string_view relative);
+// True for a name TempNameFor() makes (the base name only): what an interrupted upload of
+// ours leaves behind.
+bool IsTempName(std::string_view name);
 
 }  // namespace gateway::transport

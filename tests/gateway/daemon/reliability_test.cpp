@@ -141,7 +141,10 @@ TEST_P(CrashTest, Sigkill_ThenRestart_NothingLostNothingDeliveredTwice) {
     EXPECT_EQ(requests, kSets);
   }
   // One 997 for the file, whatever happened.
-  EXPECT_EQ(Harness::Files(h.outbound()).size(), 1u);
+  const std::vector<std::string> uploaded = Harness::Files(h.outbound());
+  std::string names;
+  for (const std::string& f : uploaded) names += f + " ";
+  EXPECT_EQ(uploaded.size(), 1u) << names;
   EXPECT_EQ(h.Stop(), 0) << h.Log();
 }
 

@@ -40,3 +40,17 @@ TEST(RemotePath, TempNamesAreHiddenUniqueAndInTheSameDirectory) {
 }
 
 }  // namespace
+
+namespace {
+
+// The daemon removes what interrupted uploads of ours left, and nothing else.
+TEST(RemotePath, TempNamesAreRecognisedAndNothingElse) {
+  const std::string temp = gateway::transport::TempNameFor("out/acme_997_000000001.edi");
+  EXPECT_TRUE(gateway::transport::IsTempName(gateway::transport::BaseName(temp)));
+  for (const char* other : {"acme_997_000000001.edi", ".acme.edi", ".acme.edi.part", ".x.0123456789abcdeg.part",
+                            "x.0123456789abcdef.part", ".x.0123456789abcde.part", ".x_0123456789abcdef.part"}) {
+    EXPECT_FALSE(gateway::transport::IsTempName(other)) << other;
+  }
+}
+
+}  // namespace
