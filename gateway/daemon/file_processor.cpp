@@ -417,6 +417,7 @@ Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_toke
     std::optional<uint64_t> size;
     if (file.size.has_value() && *file.size >= 0) size = static_cast<uint64_t>(*file.size);
     PipeSource source(pipe, std::move(head), size);
+    options.map_threads = mapping::MapThreadsFor(size);
     mapping::X12InboundMapper mapper(options, sink);
     edi::AckOptions ack_options;
     ack_options.sender_qualifier = profile.ours.qualifier;

@@ -1,12 +1,19 @@
 // Inbound mapping: X12 sets and XML documents to canonical events (CloudEvents, one JSON
-// line each). X12InboundMapper listens to edi::Validate: it buffers one set at a time in a
-// SetTree, maps it at its SE when the set is accepted, and holds the event until the group
-// and interchange verdicts (a group rejected at GE or an interchange rejected at IEA rejects
+// line each). X12InboundMapper listens to edi::Validate: it buffers each set in a SetTree,
+// maps it once its SE shows it accepted, and holds the event until the group and
+// interchange verdicts (a group rejected at GE or an interchange rejected at IEA rejects
 // every set in it). XmlInboundMapper maps the documents of an XML file by XPath.
+//
+// Mapping costs several times what validating does, so with `map_threads` the accepted sets
+// are mapped on other threads while the caller's thread goes on validating. Nothing the sink
+// sees changes: every callback still comes on the caller's thread, in file order, at the
+// same point (the IEA), because the mapper waits there for its interchange's sets.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -60,7 +67,14 @@ struct InboundOptions {
   std::map<std::string, std::shared_ptr<const Mapping>> mappings;
   canonical::EdiSource source;  // file name and sha256; control numbers are filled per set
   bool explain = false;
+  // Threads that map sets besides the caller's (0: every set is mapped on the caller's
+  // thread, at its SE). The caller's thread also maps whenever it would otherwise wait.
+  unsigned map_threads = 0;
 };
+
+// The map_threads worth starting for an input of `bytes` (unknown: nullopt): none for small
+// inputs, where starting threads costs more than it saves.
+unsigned MapThreadsFor(std::optional<uint64_t> bytes);
 
 // Loads the inbound mappings a profile names.
 Result<std::map<std::string, std::shared_ptr<const Mapping>>> LoadInboundMappings(const partners::PartnerProfile& profile);
@@ -85,19 +99,28 @@ class X12InboundMapper final : public edi::ValidationSink {
 
  private:
   // A set's outcome, held until its group and interchange are judged. Mapped events are
-  // ranges of text_ (one buffer per interchange, reused), so holding costs no allocation.
+  // ranges of their lane's text (one buffer per mapping thread, reused for each
+  // interchange), so holding costs no allocation.
   struct Held {
     bool rejected = false;
     const Mapping* mapping = nullptr;
+    SetTree* tree = nullptr;  // while the set waits to be mapped
+    int lane = 0;
+    int verdict = -1;  // verdicts_ entry of the first group or interchange rejection
     size_t event_begin = 0, event_end = 0, key_end = 0, explain_end = 0;  // key and explain follow the event
-    std::string set_id, control, group;
+    std::string set_id, control, group, time;
     RejectedMessage rejection;
     SetOrigin origin;
   };
+  struct Lane;
+  class Workers;
   SetOrigin Origin() const;
-  std::string SetName() const;
-  void MapSet(const Mapping& mapping);
+  std::string SetName(const std::string& set_id, const std::string& control, const std::string& group) const;
+  // Maps h's set (h.tree) into lane's text; runs on any thread, touching only h and lane.
+  void MapSet(Held& h, Lane& lane);
   void RejectHeld(size_t from, const std::string& why);
+  // Waits until every set handed to the workers is mapped (mapping some of them meanwhile).
+  void AwaitMapped();
   void Deliver();
 
   InboundOptions options_;
@@ -108,16 +131,15 @@ class X12InboundMapper final : public edi::ValidationSink {
   int64_t set_index_ = -1;  // sets seen in the file so far, minus one
   const Mapping* mapping_ = nullptr;
   std::set<std::string> warned_senders_;
-  SetTree tree_;
-  std::vector<Held> held_;   // this interchange's sets, in order
+  SetTree* tree_ = nullptr;  // the set being read
+  std::unique_ptr<SetTree> own_tree_;  // tree_ without workers
+  // This interchange's sets, in order (a deque: workers fill entries while more are added).
+  std::deque<Held> held_;
+  std::vector<std::string> verdicts_;  // why sets were rejected after they were mapped
   size_t group_start_ = 0;   // first entry of the current group in held_
-  // The held events, keys and explanations: the first text_len_ bytes of text_. Its size
-  // only grows (to the largest interchange's text), so writing into it never zero-fills.
-  std::string text_;
-  size_t text_len_ = 0;
   std::string time_;         // the group's GS04/GS05 as RFC 3339
-  struct Scratch;
-  std::unique_ptr<Scratch> scratch_;
+  std::vector<std::unique_ptr<Lane>> lanes_;  // lane 0: the caller's thread
+  std::unique_ptr<Workers> workers_;          // null without map_threads
 };
 
 // Maps every document of an XML file (`bytes`) with the profile's XML mappings.

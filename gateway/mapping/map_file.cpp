@@ -110,6 +110,7 @@ Status MapFile(const std::string& path, const PartnerSetup& setup, bool explain,
   }
   auto source = edi::FileSource::Open(path);
   if (!source.ok()) return Status(Code::kNotFound, source.error().message);
+  options.map_threads = MapThreadsFor((*source)->SizeHint());
   X12InboundMapper mapper(std::move(options), sink);
   edi::Validate(**source, mapper);
   mapper.Finish();

@@ -1,7 +1,11 @@
 // X12 -> canonical: the ValidationSink that maps accepted sets (inbound.h).
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "gateway/mapping/evaluator.h"
 #include "gateway/mapping/inbound.h"
@@ -19,18 +23,19 @@ class X12Source {
     int index = 0;
   };
 
-  X12Source(const SetTree& tree, const Mapping& m, std::deque<std::vector<SetTree::Match>>& pool)
-      : tree_(tree), m_(m), pool_(pool) {}
+  X12Source(const Mapping& m, std::deque<std::vector<SetTree::Match>>& pool) : m_(m), pool_(pool) {}
+  // The set mapped next (the source outlives the trees it is used with).
+  void Bind(const SetTree& tree) { tree_ = &tree; }
 
   bool Scalar(int source, const Ctx& ctx, std::string* out) {
     const X12Path& p = m_.x12_paths[static_cast<size_t>(source)];
     SetTree::Match match;
-    if (!tree_.Find(p, ctx.scope, &match)) return false;
+    if (!tree_->Find(p, ctx.scope, &match)) return false;
     if (p.element == 0) {
-      out->assign(tree_.segment(match.segment).tag());
+      out->assign(tree_->segment(match.segment).tag());
       return true;
     }
-    const std::string_view v = tree_.Value(p, match);
+    const std::string_view v = tree_->Value(p, match);
     // clear + append: the views never alias `out`, so skip assign's general replace path.
     out->clear();
     out->append(v.data(), v.size());
@@ -42,11 +47,11 @@ class X12Source {
     if (depth_ == pool_.size()) pool_.emplace_back();
     std::vector<SetTree::Match>& matches = pool_[depth_++];
     matches.clear();
-    tree_.FindAll(m_.x12_paths[static_cast<size_t>(source)], ctx.scope, &matches);
+    tree_->FindAll(m_.x12_paths[static_cast<size_t>(source)], ctx.scope, &matches);
     for (size_t i = 0; i < matches.size(); ++i) {
       const SetTree::Match& mt = matches[i];
       Ctx item;
-      item.scope.instance = mt.instance >= 0 ? mt.instance : tree_.OwnerOf(mt.segment);
+      item.scope.instance = mt.instance >= 0 ? mt.instance : tree_->OwnerOf(mt.segment);
       item.scope.segment = mt.instance >= 0 ? -1 : mt.segment;
       item.scope.outer = &ctx.scope;
       item.index = static_cast<int>(i) + 1;
@@ -59,15 +64,15 @@ class X12Source {
   int Index(const Ctx& ctx) const { return ctx.index; }
 
   std::string Describe(int source, const Ctx& ctx) const {
-    const int seg = ctx.scope.segment >= 0 ? ctx.scope.segment : tree_.AnchorSegment(ctx.scope.instance);
+    const int seg = ctx.scope.segment >= 0 ? ctx.scope.segment : tree_->AnchorSegment(ctx.scope.instance);
     std::string d;
     if (source >= 0) d = m_.source_texts[static_cast<size_t>(source)] + " from ";
-    d += "segment " + std::to_string(tree_.position(seg)) + " (" + std::string(tree_.segment(seg).tag()) + ")";
+    d += "segment " + std::to_string(tree_->position(seg)) + " (" + std::string(tree_->segment(seg).tag()) + ")";
     return d;
   }
 
  private:
-  const SetTree& tree_;
+  const SetTree* tree_ = nullptr;
   const Mapping& m_;
   std::deque<std::vector<SetTree::Match>>& pool_;
   size_t depth_ = 0;
@@ -82,18 +87,151 @@ std::string IsoTime(const edi::GroupInfo& g) {
 
 }  // namespace
 
-struct X12InboundMapper::Scratch {
+// One mapping thread's state: the evaluator of the last mapping it used (kept across sets so
+// its buffers are reused) and the text of the events it mapped in this interchange.
+struct X12InboundMapper::Lane {
+  int index = 0;  // in lanes_
   std::deque<std::vector<SetTree::Match>> pool;
   std::vector<std::string> peeked_key;
   std::string explain;
   std::vector<std::string> errors;
   canonical::EdiSource source;
-  std::string source_name;  // "edigate/<partner>" is built by the envelope; kept for reuse
-  // The evaluator of the last mapping used, kept across sets so its buffers are reused.
   const Mapping* mapping = nullptr;
   std::unique_ptr<X12Source> src;
   std::unique_ptr<Evaluator<X12Source>> ev;
+  // The held events, keys and explanations: the first text_len bytes of text. Its size only
+  // grows (to the largest interchange's share), so writing into it never zero-fills.
+  std::string text;
+  size_t text_len = 0;
 };
+
+// The mapping threads and the sets waiting for them. Trees are recycled: a set's tree goes
+// to a worker with the set and comes back when it is mapped, and at most kTreesPerThread per
+// thread exist, so a fast validator cannot run ahead of the mappers with unbounded memory.
+class X12InboundMapper::Workers {
+ public:
+  Workers(X12InboundMapper& owner, unsigned threads) : owner_(owner) {
+    max_trees_ = kTreesPerThread * (threads + 1);
+    for (unsigned i = 0; i < threads; ++i) {
+      try {
+        threads_.emplace_back([this, lane = i + 1] { Run(lane); });
+      } catch (const std::system_error&) {
+        break;  // fewer threads, or none: the caller's thread maps what is left
+      }
+    }
+  }
+  ~Workers() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  size_t threads() const { return threads_.size(); }
+
+  // A cleared tree for the next set; maps queued sets while none is free.
+  SetTree* TakeTree() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (!free_.empty()) {
+        SetTree* t = free_.back();
+        free_.pop_back();
+        return t;
+      }
+      if (trees_.size() < max_trees_) return trees_.emplace_back(std::make_unique<SetTree>()).get();
+      HelpOrWait(lock);
+    }
+  }
+  void ReturnTree(SetTree* t) {
+    std::lock_guard lock(mu_);
+    free_.push_back(t);
+  }
+
+  void Submit(Held* h) {
+    bool wake;
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(h);
+      ++pending_;
+      wake = idle_ > 0;
+    }
+    if (wake) work_cv_.notify_one();  // a busy worker looks at the queue before it sleeps
+  }
+
+  // Until every submitted set is mapped.
+  void AwaitAll() {
+    std::unique_lock lock(mu_);
+    while (pending_ > 0) HelpOrWait(lock);
+  }
+
+ private:
+  static constexpr size_t kTreesPerThread = 8;
+
+  // Maps the oldest queued set on the caller's thread (lane 0), or waits for a worker.
+  void HelpOrWait(std::unique_lock<std::mutex>& lock) {
+    if (!queue_.empty()) {
+      Held* h = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      owner_.MapSet(*h, *owner_.lanes_[0]);
+      lock.lock();
+      Done(h);
+      return;
+    }
+    ++waiting_;
+    done_cv_.wait(lock);
+    --waiting_;
+  }
+
+  void Done(Held* h) {  // under mu_
+    free_.push_back(h->tree);
+    h->tree = nullptr;
+    --pending_;
+    if (waiting_ > 0) done_cv_.notify_one();
+  }
+
+  void Run(size_t lane) {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (queue_.empty()) {
+        if (stop_) return;
+        ++idle_;
+        work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        --idle_;
+        continue;
+      }
+      Held* h = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      owner_.MapSet(*h, *owner_.lanes_[lane]);
+      lock.lock();
+      Done(h);
+    }
+  }
+
+  X12InboundMapper& owner_;
+  std::mutex mu_;
+  std::condition_variable work_cv_, done_cv_;
+  std::deque<Held*> queue_;
+  size_t pending_ = 0;  // submitted and not yet mapped
+  size_t idle_ = 0, waiting_ = 0;
+  bool stop_ = false;
+  std::vector<std::unique_ptr<SetTree>> trees_;
+  std::vector<SetTree*> free_;
+  size_t max_trees_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+unsigned MapThreadsFor(std::optional<uint64_t> bytes) {
+  constexpr uint64_t kWorthThreads = 1 << 20;  // about 300 sets
+  if (bytes && *bytes < kWorthThreads) return 0;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores <= 1 ? 0 : cores - 1;
+}
 
 Result<std::map<std::string, std::shared_ptr<const Mapping>>> LoadInboundMappings(const partners::PartnerProfile& profile) {
   std::map<std::string, std::shared_ptr<const Mapping>> out;
@@ -111,14 +249,31 @@ Result<std::map<std::string, std::shared_ptr<const Mapping>>> LoadInboundMapping
 }
 
 X12InboundMapper::X12InboundMapper(InboundOptions options, InboundSink& sink)
-    : options_(std::move(options)), sink_(sink), scratch_(std::make_unique<Scratch>()) {}
+    : options_(std::move(options)), sink_(sink) {
+  // Lanes exist before the workers that use them start.
+  for (unsigned i = 0; i <= options_.map_threads; ++i) {
+    lanes_.push_back(std::make_unique<Lane>());
+    lanes_.back()->index = static_cast<int>(i);
+  }
+  if (options_.map_threads > 0) {
+    workers_ = std::make_unique<Workers>(*this, options_.map_threads);
+    if (workers_->threads() == 0) workers_.reset();
+  }
+  if (workers_ == nullptr) {
+    own_tree_ = std::make_unique<SetTree>();
+    tree_ = own_tree_.get();
+  }
+}
 
-X12InboundMapper::~X12InboundMapper() = default;
+// Workers stop (and join) before the lanes and trees they use go.
+X12InboundMapper::~X12InboundMapper() { workers_.reset(); }
 
 void X12InboundMapper::OnInterchangeStart(const edi::InterchangeInfo& info) {
+  AwaitMapped();  // the held sets read the interchange's delimiters and control number
   interchange_ = info;
   held_.clear();
-  text_len_ = 0;
+  verdicts_.clear();
+  for (auto& lane : lanes_) lane->text_len = 0;
   group_start_ = 0;
   const partners::PartnerProfile& p = *options_.profile;
   if (p.format == "x12" && (info.sender_id != p.theirs.id || info.sender_qualifier != p.theirs.qualifier) &&
@@ -138,13 +293,14 @@ void X12InboundMapper::OnGroupStart(const edi::GroupInfo& info) {
 void X12InboundMapper::OnSetStart(const edi::SetInfo& info) {
   set_ = info;
   ++set_index_;
-  tree_.Clear();
   auto it = options_.mappings.find(info.id);
   mapping_ = it == options_.mappings.end() ? nullptr : it->second.get();
+  if (tree_ == nullptr) tree_ = workers_->TakeTree();
+  tree_->Clear();
 }
 
 void X12InboundMapper::OnSetSegment(const edi::Segment& segment, const edi::SegmentContext& context) {
-  if (mapping_ != nullptr) tree_.Add(segment, context);
+  if (mapping_ != nullptr) tree_->Add(segment, context);
 }
 
 SetOrigin X12InboundMapper::Origin() const {
@@ -157,8 +313,9 @@ SetOrigin X12InboundMapper::Origin() const {
   return o;
 }
 
-std::string X12InboundMapper::SetName() const {
-  return "set " + set_.id + " " + set_.control + " (group " + group_.control + ", interchange " + interchange_.control + ")";
+std::string X12InboundMapper::SetName(const std::string& set_id, const std::string& control,
+                                      const std::string& group) const {
+  return "set " + set_id + " " + control + " (group " + group + ", interchange " + interchange_.control + ")";
 }
 
 void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
@@ -166,7 +323,7 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
     Held& h = held_.emplace_back();
     h.rejected = true;
     h.rejection.origin = Origin();
-    h.rejection.what = SetName() + ": rejected by validation (AK5 R)";
+    h.rejection.what = SetName(set_.id, set_.control, group_.control) + ": rejected by validation (AK5 R)";
     for (const edi::Error& e : set.errors) {
       if (!e.warning) h.rejection.errors.push_back(e.Describe());
     }
@@ -176,106 +333,129 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
     Held& h = held_.emplace_back();
     h.rejected = true;
     h.rejection.origin = Origin();
-    h.rejection.what = SetName() + ": not mapped";
+    h.rejection.what = SetName(set_.id, set_.control, group_.control) + ": not mapped";
     h.rejection.errors.push_back(options_.profile->file + ": partner " + options_.profile->id +
                                  " has no inbound mapping for transaction set " + set_.id);
     return;
   }
-  tree_.Finish(&interchange_.delimiters);
-  MapSet(*mapping_);
-}
-
-void X12InboundMapper::MapSet(const Mapping& mapping) {
-  Scratch& s = *scratch_;
-  if (s.mapping != &mapping) {
-    s.mapping = &mapping;
-    s.src = std::make_unique<X12Source>(tree_, mapping, s.pool);
-    s.ev = std::make_unique<Evaluator<X12Source>>(mapping, *s.src, &s.errors, options_.explain ? &s.explain : nullptr);
-  }
-  s.errors.clear();
-  s.explain.clear();
-  Evaluator<X12Source>& ev = *s.ev;
-  ev.Reset();
-  X12Source::Ctx root;
-  if (s.source.file.empty()) s.source = options_.source;
-  s.source.isa13 = interchange_.control;
-  s.source.gs06 = group_.control;
-  s.source.st02 = set_.control;
-
-  // The event is written in place at the end of text_: the envelope first, which carries the
-  // idempotency key, so the key fields are evaluated ahead of the data (a copy of every
-  // event's data otherwise). A set with errors is cut off again.
-  const size_t event_begin = text_len_;
-  canonical::JsonBuffer out(text_, canonical::JsonBuffer::Scratch{}, text_len_);
-  ev.PeekKeyParts(mapping.data, root, &s.peeked_key);
-  const std::string key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, s.peeked_key,
-                                                    spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
-  canonical::Envelope env;
-  env.partner = options_.profile->id;
-  env.type = mapping.type;
-  env.time = time_;
-  env.idempotency_key = key;
-  env.source = &s.source;
-  canonical::AppendCloudEventHead(out, env);
-  ev.Object(mapping.data, root, out, "data");
-  out.push_back('}');
-
-  const std::vector<std::string>& parts = ev.key_parts();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].empty()) {
-      s.errors.push_back(Where(mapping, mapping.data.line) + ": idempotency key field '" + mapping.key_fields[i] + "' is empty");
-    }
-  }
-  // PeekKeyParts evaluates the same rules on the same set, so a difference is a bug here; the
-  // event's key would not match its envelope, so the set is held back (quarantined) rather
-  // than delivered under a wrong key, and the daemon stays up.
-  if (s.errors.empty() && parts != s.peeked_key) {
-    s.errors.push_back(Where(mapping, mapping.data.line) +
-                       ": internal error: the idempotency key fields changed between two evaluations");
-  }
   Held& h = held_.emplace_back();
-  if (!s.errors.empty()) {
-    h.rejected = true;
-    h.rejection.origin = Origin();
-    h.rejection.origin.key_type = mapping.key_type;
-    // The key fields themselves may be fine (a code table lacked an entry, say): keep them, so
-    // the set, once fixed and mapped again, carries the same idempotency key.
-    if (std::none_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
-      h.rejection.origin.business_key = parts;
-    }
-    h.rejection.what = SetName() + ": not mapped (" + mapping.file + ")";
-    h.rejection.errors = s.errors;
-    return;  // text_len_ unchanged: the event written is dropped
-  }
+  h.mapping = mapping_;
   h.origin = Origin();
-  h.origin.key_type = mapping.key_type;
-  h.origin.business_key = parts;
-  h.mapping = &mapping;
   h.set_id = set_.id;
   h.control = set_.control;
   h.group = group_.control;
-  h.event_begin = event_begin;
-  h.event_end = out.size();
-  out.append(key);
-  h.key_end = out.size();
-  if (options_.explain) {
-    out.append(SetName() + " -> " + mapping.type + " (" + mapping.file + ")\n");
-    out.append(s.explain);
+  h.time = time_;
+  h.tree = tree_;
+  if (workers_ == nullptr) {
+    MapSet(h, *lanes_[0]);
+    h.tree = nullptr;
+    return;
   }
-  h.explain_end = out.size();
-  text_len_ = out.size();
+  tree_ = nullptr;  // the next set takes another
+  workers_->Submit(&h);
+}
+
+void X12InboundMapper::MapSet(Held& h, Lane& s) {
+  const Mapping& mapping = *h.mapping;
+  SetTree& tree = *h.tree;
+  try {
+    tree.Finish(&interchange_.delimiters);
+    if (s.mapping != &mapping) {
+      s.mapping = &mapping;
+      s.src = std::make_unique<X12Source>(mapping, s.pool);
+      s.ev = std::make_unique<Evaluator<X12Source>>(mapping, *s.src, &s.errors, options_.explain ? &s.explain : nullptr);
+    }
+    s.src->Bind(tree);
+    s.errors.clear();
+    s.explain.clear();
+    Evaluator<X12Source>& ev = *s.ev;
+    ev.Reset();
+    X12Source::Ctx root;
+    if (s.source.file.empty()) s.source = options_.source;
+    s.source.isa13 = interchange_.control;
+    s.source.gs06 = h.group;
+    s.source.st02 = h.control;
+
+    // The event is written in place at the end of the lane's text: the envelope first, which
+    // carries the idempotency key, so the key fields are evaluated ahead of the data (a copy
+    // of every event's data otherwise). A set with errors is cut off again.
+    const size_t event_begin = s.text_len;
+    canonical::JsonBuffer out(s.text, canonical::JsonBuffer::Scratch{}, s.text_len);
+    ev.PeekKeyParts(mapping.data, root, &s.peeked_key);
+    const std::string key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, s.peeked_key,
+                                                      spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
+    canonical::Envelope env;
+    env.partner = options_.profile->id;
+    env.type = mapping.type;
+    env.time = h.time;
+    env.idempotency_key = key;
+    env.source = &s.source;
+    canonical::AppendCloudEventHead(out, env);
+    ev.Object(mapping.data, root, out, "data");
+    out.push_back('}');
+
+    const std::vector<std::string>& parts = ev.key_parts();
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].empty()) {
+        s.errors.push_back(Where(mapping, mapping.data.line) + ": idempotency key field '" + mapping.key_fields[i] +
+                           "' is empty");
+      }
+    }
+    // PeekKeyParts evaluates the same rules on the same set, so a difference is a bug here;
+    // the event's key would not match its envelope, so the set is held back (quarantined)
+    // rather than delivered under a wrong key, and the daemon stays up.
+    if (s.errors.empty() && parts != s.peeked_key) {
+      s.errors.push_back(Where(mapping, mapping.data.line) +
+                         ": internal error: the idempotency key fields changed between two evaluations");
+    }
+    h.origin.key_type = mapping.key_type;
+    if (!s.errors.empty()) {
+      h.rejected = true;
+      h.rejection.origin = h.origin;
+      // The key fields themselves may be fine (a code table lacked an entry, say): keep them,
+      // so the set, once fixed and mapped again, carries the same idempotency key.
+      if (std::none_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+        h.rejection.origin.business_key = parts;
+      }
+      h.rejection.what = SetName(h.set_id, h.control, h.group) + ": not mapped (" + mapping.file + ")";
+      h.rejection.errors = s.errors;
+      return;  // text_len unchanged: the event written is dropped
+    }
+    h.origin.business_key = parts;
+    h.lane = s.index;
+    h.event_begin = event_begin;
+    h.event_end = out.size();
+    out.append(key);
+    h.key_end = out.size();
+    if (options_.explain) {
+      out.append(SetName(h.set_id, h.control, h.group) + " -> " + mapping.type + " (" + mapping.file + ")\n");
+      out.append(s.explain);
+    }
+    h.explain_end = out.size();
+    s.text_len = out.size();
+  } catch (const std::exception& e) {
+    // Nothing here should throw but allocation; the set is held back, not lost, and the
+    // other sets (and the threads mapping them) go on.
+    h.rejected = true;
+    h.rejection.origin = h.origin;
+    h.rejection.what = SetName(h.set_id, h.control, h.group) + ": not mapped (" + mapping.file + ")";
+    h.rejection.errors = {std::string("internal error while mapping: ") + e.what()};
+  }
 }
 
 void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
+  // The sets may still be mapping on other threads: the verdict is noted beside them and
+  // applied when they are delivered (a set whose mapping failed keeps that reason).
+  verdicts_.push_back(why);
+  const int v = static_cast<int>(verdicts_.size() - 1);
   for (size_t i = from; i < held_.size(); ++i) {
     Held& h = held_[i];
-    if (h.rejected) continue;
-    h.rejected = true;
-    h.rejection.origin = h.origin;
-    h.rejection.what = "set " + h.set_id + " " + h.control + " (group " + h.group + ", interchange " +
-                       interchange_.control + "): not mapped";
-    h.rejection.errors.push_back(why);
+    if (h.verdict < 0 && (h.mapping != nullptr || !h.rejected)) h.verdict = v;
   }
+}
+
+void X12InboundMapper::AwaitMapped() {
+  if (workers_ != nullptr) workers_->AwaitAll();
 }
 
 void X12InboundMapper::OnGroupEnd(const edi::GroupResult& group) {
@@ -303,21 +483,31 @@ void X12InboundMapper::OnInterchangeEnd(const edi::InterchangeResult& ix) {
 }
 
 void X12InboundMapper::Deliver() {
+  AwaitMapped();
   for (Held& h : held_) {
+    if (!h.rejected && h.verdict >= 0) {
+      h.rejected = true;
+      h.rejection.origin = h.origin;
+      h.rejection.what = "set " + h.set_id + " " + h.control + " (group " + h.group + ", interchange " +
+                         interchange_.control + "): not mapped";
+      h.rejection.errors.push_back(verdicts_[static_cast<size_t>(h.verdict)]);
+    }
     if (h.rejected) {
       sink_.OnRejected(std::move(h.rejection));
       continue;
     }
+    const std::string& text = lanes_[static_cast<size_t>(h.lane)]->text;
     MappedMessage m;
     m.type = h.mapping->type;
-    m.event = std::string_view(text_).substr(h.event_begin, h.event_end - h.event_begin);
-    m.idempotency_key = std::string_view(text_).substr(h.event_end, h.key_end - h.event_end);
-    m.explain = std::string_view(text_).substr(h.key_end, h.explain_end - h.key_end);
+    m.event = std::string_view(text).substr(h.event_begin, h.event_end - h.event_begin);
+    m.idempotency_key = std::string_view(text).substr(h.event_end, h.key_end - h.event_end);
+    m.explain = std::string_view(text).substr(h.key_end, h.explain_end - h.key_end);
     m.origin = &h.origin;
     sink_.OnMapped(m);
   }
   held_.clear();
-  text_len_ = 0;
+  verdicts_.clear();
+  for (auto& lane : lanes_) lane->text_len = 0;
   group_start_ = 0;
 }
 

@@ -154,6 +154,40 @@ TEST(DaemonInbound, ABadSetIsQuarantinedAndRejectedInThe997WhileTheGoodOneIsDeli
   EXPECT_EQ(h.Stop(), 0);
 }
 
+// A file of a few MiB is mapped on several threads (mapping::MapThreadsFor); every set still
+// reaches the OMS exactly once and the one that cannot be mapped is quarantined.
+TEST(DaemonInbound, ABigFileIsMappedOnSeveralThreadsWithEverySetDeliveredOnce) {
+  Harness h;
+  h.Start();
+  std::string file;
+  constexpr int kInterchanges = 2, kSets = 1500;
+  for (int i = 0; i < kInterchanges; ++i) {
+    std::vector<std::string> sets;
+    for (int k = 0; k < kSets; ++k) {
+      const std::string n = std::to_string(i * kSets + k);
+      std::string set = Set945(std::to_string(1000 + k), "SO-" + n, "SHP-" + n, 3);
+      if (i == 1 && k == 700) set.replace(set.find("W12*CC*"), 7, "W12*ZZ*");  // no such line status: not mapped
+      sets.push_back(set);
+    }
+    IsaFields isa;
+    isa.control = std::to_string(4001 + i);
+    isa.control.insert(0, 9 - isa.control.size(), '0');
+    file += Interchange(sets, "SW", isa, std::to_string(41 + i));
+  }
+  ASSERT_GT(file.size(), size_t{1} << 20);  // large enough for mapping threads
+  h.Drop("big.edi", file);
+  ASSERT_TRUE(WaitFor([&] { return h.oms().RequestCount() >= kInterchanges * kSets - 1; }, 120s)) << h.Log();
+  std::this_thread::sleep_for(1500ms);
+  const std::vector<std::string> keys = Keys(h.oms());
+  EXPECT_EQ(keys.size(), size_t{kInterchanges * kSets - 1});
+  EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end()), keys.end()) << "a set was delivered twice";
+  EXPECT_FALSE(std::binary_search(keys.begin(), keys.end(), "acme:945:SO-2200:SHP-2200"));
+  const auto q = h.Spool({"list", "--kind", "message", "--state", "quarantined", "--json"});
+  EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 1) << q.out << q.err;
+  EXPECT_NE(q.out.find("ZZ"), std::string::npos) << q.out;
+  EXPECT_EQ(h.Stop(), 0);
+}
+
 TEST(DaemonInbound, NotX12IsQuarantinedWithTheReasonAndACopyGoesToTheErrorFolder) {
   HarnessOptions o;
   o.sftp = false;  // same semantics on a local folder
