@@ -5,6 +5,8 @@
 //   template <class F> size_t Each(int source, const Ctx&, F f) f(const Ctx& item) per match
 //   int Index(const Ctx&)                                    1-based index in the innermost each
 //   std::string Describe(int source, const Ctx&)             where, for messages
+//   bool View(int source, const Ctx&, std::string_view* out) optional: Scalar without a copy,
+//                                                            for Rule::direct values
 // Errors are collected (every problem of a message is reported, not only the first) with the
 // mapping file and line, the output field and the source position.
 #pragma once
@@ -238,6 +240,11 @@ class Evaluator {
   }
 
   static bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+  static std::string_view TrimmedView(std::string_view v) {
+    while (!v.empty() && IsSpace(v.front())) v.remove_prefix(1);
+    while (!v.empty() && IsSpace(v.back())) v.remove_suffix(1);
+    return v;
+  }
 
   void Key(canonical::JsonBuffer& out, const Rule& r) {
     if (!r.json_key.empty()) {
@@ -253,6 +260,24 @@ class Evaluator {
     *explain_ += "  " + FieldPath() + " = " + value + "  <- " + Where(m_, r.line) + " " + src_.Describe(r.source, ctx) + "\n";
   }
 
+  // A Rule::direct value, written from the source's bytes. kGeneral: left to the general
+  // path (explain, or an absent value with a default or required).
+  enum class Direct { kWrote, kAbsent, kGeneral };
+  Direct WriteDirect(const Rule& r, const Ctx& ctx, canonical::JsonBuffer& out) {
+    if constexpr (requires(std::string_view* v) { src_.View(0, ctx, v); }) {
+      if (!r.direct || explain_ != nullptr) return Direct::kGeneral;
+      std::string_view v;
+      if (src_.View(r.source, ctx, &v) && r.trim) v = TrimmedView(v);
+      if (v.empty()) return r.default_value || r.required ? Direct::kGeneral : Direct::kAbsent;
+      Key(out, r);
+      canonical::AppendJsonString(out, v);
+      if (r.key_slot >= 0) key_parts_[static_cast<size_t>(r.key_slot)].assign(v.data(), v.size());
+      return Direct::kWrote;
+    } else {
+      return Direct::kGeneral;
+    }
+  }
+
   // Writes `"name":value` after a comma when needed; returns true when something was written.
   bool WriteField(const Rule& r, const Ctx& ctx, canonical::JsonBuffer& out, bool first) {
     const size_t mark = out.size();
@@ -261,6 +286,10 @@ class Evaluator {
     bool wrote = false;
     switch (r.kind) {
       case Rule::Kind::kValue: {
+        if (const Direct d = WriteDirect(r, ctx, out); d != Direct::kGeneral) {
+          wrote = d == Direct::kWrote;
+          break;
+        }
         if (values_.size() <= depth_) values_.resize(depth_ + 1);
         std::string& v = values_[depth_];
         if (Value(r, ctx, &v)) {

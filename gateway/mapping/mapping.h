@@ -68,6 +68,9 @@ struct Rule {
   std::optional<std::string> default_value;
   bool required = false;
   std::optional<Condition> when;
+  // Set at load: a value that is one source's text, trimmed, with no transform; mappers
+  // write it straight from the source without a copy.
+  bool direct = false;
 
   // Objects and arrays.
   int each = -1;             // arrays: the source iterated (loops, segments, nodes, items)

@@ -543,6 +543,14 @@ class Loader {
   Mapping* m_ = nullptr;
 };
 
+// Value rules that copy one element as it is (Rule::direct), below `r`.
+void MarkDirect(Rule& r) {
+  r.direct = r.kind == Rule::Kind::kValue && r.combine == Rule::Combine::kNone && r.source >= 0 && !r.constant &&
+             !r.when && !r.has_map && r.table < 0 && !r.upper && r.type == ValueType::kString;
+  for (Rule& f : r.fields) MarkDirect(f);
+  for (Rule& p : r.parts) MarkDirect(p);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Mapping>> LoadMapping(const std::string& path, const partners::PartnerProfile& profile) {
@@ -550,7 +558,9 @@ Result<std::shared_ptr<const Mapping>> LoadMapping(const std::string& path, cons
   try {
     const YAML::Node root = YAML::LoadFile(path);
     if (!root.IsMap()) return yamlutil::Error(path, root, "", "a mapping is a YAML mapping");
-    return Loader(path, profile).Load(root);
+    auto m = Loader(path, profile).Load(root);
+    if (m.ok()) MarkDirect(const_cast<Rule&>((*m)->data));
+    return m;
   } catch (const YAML::Exception& e) {
     return Status(Code::kInvalidArgument, path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

@@ -42,6 +42,14 @@ class X12Source {
     return !v.empty();
   }
 
+  bool View(int source, const Ctx& ctx, std::string_view* out) {
+    const X12Path& p = m_.x12_paths[static_cast<size_t>(source)];
+    SetTree::Match match;
+    if (!tree_->Find(p, ctx.scope, &match)) return false;
+    *out = p.element == 0 ? tree_->segment(match.segment).tag() : tree_->Value(p, match);
+    return true;
+  }
+
   template <class F>
   size_t Each(int source, const Ctx& ctx, F&& f) {
     if (depth_ == pool_.size()) pool_.emplace_back();
