@@ -60,8 +60,20 @@ bool SplitIsaTag(const char* p, size_t n, bool wrapped) {
 }  // namespace
 
 SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options)
-    : source_(source), options_(options) {
-  buf_.resize(std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2 + kSegmentPadding);
+    : SegmentReader(source, options, nullptr) {}
+
+SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options, BufferLender* lender)
+    : source_(source), options_(options), lender_(lender) {
+  const size_t size = std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2 + kSegmentPadding;
+  if (lender_ != nullptr) {
+    lender_->Replace(&buf_, 0, 0, size);
+  } else {
+    buf_.resize(size);
+  }
+}
+
+SegmentReader::~SegmentReader() {
+  if (lender_ != nullptr) lender_->GiveBack(std::move(buf_));
 }
 
 std::vector<Notice> SegmentReader::TakeNotices() {
@@ -76,15 +88,9 @@ void SegmentReader::AddNotice(uint64_t offset, std::string message) {
 
 Status SegmentReader::Fill(size_t n) {
   while (available() < n && !eof_) {
-    if (begin_ > 0 && (end_ == capacity() || begin_ >= capacity() / 2)) {
-      std::memmove(buf_.data(), buf_.data() + begin_, available());
-      base_offset_ += begin_;
-      end_ -= begin_;
-      begin_ = 0;
-    }
-    if (end_ == capacity()) {
-      buf_.resize(capacity() * 2 + kSegmentPadding);
-    }
+    // Without a lender the unread bytes also move down once half the buffer is read, so
+    // that reads stay chunk-sized; a lender's buffer is used to its end instead.
+    if (end_ == capacity() || (lender_ == nullptr && begin_ > 0 && begin_ >= capacity() / 2)) MakeRoom();
     const size_t want = std::min(options_.chunk_bytes, capacity() - end_);
     Result<size_t> got = source_.Read(buf_.data() + end_, want);
     if (!got.ok()) {
@@ -99,6 +105,21 @@ Status SegmentReader::Fill(size_t n) {
     end_ += *got;
   }
   return Status::Ok();
+}
+
+void SegmentReader::MakeRoom() {
+  // Unread bytes that fill the buffer are a long segment: it gets twice the room.
+  const size_t size = (available() == capacity() ? capacity() * 2 : capacity()) + kSegmentPadding;
+  if (lender_ != nullptr) {
+    // Bytes handed out stay where they are: the unread ones move to another buffer.
+    lender_->Replace(&buf_, begin_, end_, size);
+  } else {
+    if (begin_ > 0) std::memmove(buf_.data(), buf_.data() + begin_, available());
+    if (size > buf_.size()) buf_.resize(size);
+  }
+  base_offset_ += begin_;
+  end_ -= begin_;
+  begin_ = 0;
 }
 
 ReadStatus SegmentReader::Fail(Error e) {
