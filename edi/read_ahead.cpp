@@ -179,7 +179,7 @@ void ReadAhead::Produce() {
   unsigned turn = 0;
   std::unique_ptr<Batch> b = TakeEmpty();
   while (b != nullptr) {
-    Item it;
+    Item& it = b->items.emplace_back();  // in place: items has room for kBatchItems
     it.status = reader.Next();
     if (it.status == ReadStatus::kSegment) {
       const Segment& s = reader.segment();
@@ -214,7 +214,6 @@ void ReadAhead::Produce() {
       for (Notice& n : reader.TakeNotices()) b->notices.push_back(std::move(n));
     }
     it.notices_end = static_cast<uint32_t>(b->notices.size());
-    b->items.push_back(it);
     if (it.status == ReadStatus::kEnd) {
       b->last = true;
       MarkUnsettled(*b, reader);

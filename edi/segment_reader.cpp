@@ -284,7 +284,9 @@ ReadStatus SegmentReader::ReadInside() {
     }
     size_t rel = scan - begin_;
     const size_t scanned = end_ - begin_;
-    Status st = Fill(scanned + options_.chunk_bytes);
+    // More bytes: a chunk more, or with a lender any more (asking for a whole chunk near the
+    // end of its buffer would copy the bytes read so far into the next buffer).
+    Status st = Fill(scanned + (lender_ != nullptr ? 1 : options_.chunk_bytes));
     if (!st.ok()) return Fail(st.error());
     scan = begin_ + std::max(rel, scanned);
   }
