@@ -1,6 +1,7 @@
 #include "edi/segment_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -12,7 +13,15 @@ namespace edi {
 namespace {
 
 bool IsLineBreak(char c) { return c == '\n' || c == '\r'; }
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+constexpr bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Blanks and NUL: what is skipped between segments (after every terminator), by table.
+constexpr std::array<bool, 256> kSkippable = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) t[c] = c == 0 || IsBlank(static_cast<char>(c));
+  return t;
+}();
+bool IsSkippable(char c) { return kSkippable[static_cast<unsigned char>(c)]; }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 // The first `t` in [p, end), or nullptr. Sets *line_break when a CR or LF precedes it (or, when
@@ -226,7 +235,7 @@ ReadStatus SegmentReader::ReadInside() {
   const std::string& term = delimiters_.terminator;
   // Skip the terminator suffix: line breaks and indentation before the next tag.
   for (;;) {
-    while (begin_ < end_ && (IsBlank(buf_[begin_]) || buf_[begin_] == '\0')) ++begin_;
+    while (begin_ < end_ && IsSkippable(buf_[begin_])) ++begin_;
     if (begin_ < end_) break;
     Status st = Fill(1);
     if (!st.ok()) return Fail(st.error());
