@@ -252,22 +252,6 @@ void ReadAhead::Advance() {
   notices_taken_ = 0;
 }
 
-ReadStatus ReadAhead::Next() {
-  if (!threaded_) return reader_->Next();
-  if (ended_) return ReadStatus::kEnd;
-  if (batch_ == nullptr || ++index_ >= batch_->items.size()) Advance();
-  item_ = &batch_->items[index_];
-  const Item& it = *item_;
-  if (it.status == ReadStatus::kSegment) {
-    segment_.Assign(std::string_view(it.data, it.size), it.tag_size, it.offset,
-                    &batch_->delimiters[it.error_or_delimiters], it.padded);
-    if (it.starts_interchange) saw_isa_ = true;
-  } else if (it.status == ReadStatus::kEnd) {
-    ended_ = true;
-  }
-  return it.status;
-}
-
 std::vector<Notice> ReadAhead::TakeNotices() {
   if (!threaded_) return reader_->TakeNotices();
   std::vector<Notice> out = std::move(pending_);

@@ -33,7 +33,21 @@ class ReadAhead : private BufferLender {
   ReadAhead& operator=(const ReadAhead&) = delete;
 
   // As SegmentReader::Next() and its accessors (inline: they run for every segment).
-  ReadStatus Next();
+  ReadStatus Next() {
+    if (!threaded_) return reader_->Next();
+    if (ended_) return ReadStatus::kEnd;
+    if (batch_ == nullptr || ++index_ >= batch_->items.size()) Advance();
+    item_ = &batch_->items[index_];
+    const Item& it = *item_;
+    if (it.status == ReadStatus::kSegment) {
+      segment_.Assign(std::string_view(it.data, it.size), it.tag_size, it.offset,
+                      &batch_->delimiters[it.error_or_delimiters], it.padded);
+      if (it.starts_interchange) saw_isa_ = true;
+    } else if (it.status == ReadStatus::kEnd) {
+      ended_ = true;
+    }
+    return it.status;
+  }
   const Segment& segment() const { return threaded_ ? segment_ : reader_->segment(); }
   const Error& error() const { return threaded_ ? batch_->errors[item_->error_or_delimiters] : reader_->error(); }
   bool starts_interchange() const { return threaded_ ? item_->starts_interchange : reader_->starts_interchange(); }

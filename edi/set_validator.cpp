@@ -234,12 +234,8 @@ void SetValidator::End(const Segment* se, uint32_t position) {
   if (depth_ == 1) CloseFrame(stack_[0], position, offset);
 }
 
-void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
-                                 std::string_view loop, const SegmentDef* proved_clean) {
-  // Nearly every segment is clean, which one pass proves; a segment with a finding (or a
-  // composite, or an unmasked syntax note) takes the element-by-element path below, which
-  // names each problem.
-  if (options_.fast_checks && (proved_clean == &def || clean_.Holds(def, seg))) return;
+void SetValidator::CheckEachElement(const SegmentDef& def, const Segment& seg, uint32_t position,
+                                    std::string_view loop) {
   const Delimiters& delims = seg.delimiters();
   const size_t defined = def.elements.size();
   // Trailing empty elements (extra separators) are tolerated; data beyond the definition is not.

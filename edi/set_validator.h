@@ -71,8 +71,15 @@ class SetValidator {
   void Push(const StructureNode* loop);
   void CloseFrame(Frame& f, uint32_t position, uint64_t offset);
   void ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position, uint64_t offset);
+  // Nearly every segment is clean, which one pass proves (or ReadAhead proved: `proved_clean`);
+  // a segment with a finding (or a composite, or an unmasked syntax note) takes the
+  // element-by-element path, which names each problem. Inline: it runs for every segment.
   void CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
-                     std::string_view loop, const SegmentDef* proved_clean);
+                     std::string_view loop, const SegmentDef* proved_clean) {
+    if (options_.fast_checks && (proved_clean == &def || clean_.Holds(def, seg))) return;
+    CheckEachElement(def, seg, position, loop);
+  }
+  void CheckEachElement(const SegmentDef& def, const Segment& seg, uint32_t position, std::string_view loop);
   void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
   void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
                        std::string code, std::string loop, std::string message);
