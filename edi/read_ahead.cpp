@@ -27,7 +27,7 @@ class TagDefs {
   const SegmentDef* Find(std::string_view tag) {
     if (version_.empty()) return nullptr;
     const uint32_t key = detail::TagKey(tag);
-    Slot& s = slots_[(key * 0x9E3779B1u) >> 26];
+    Slot& s = slots_[(key * 0x9E3779B1u) >> 24];
     if (s.key != key || s.key == detail::kLongTagKey) {
       s.key = key;
       s.def = schemas_.FindSegment(tag, version_);
@@ -42,7 +42,7 @@ class TagDefs {
   };
   const SchemaRegistry& schemas_;
   std::string version_;
-  std::array<Slot, 64> slots_{};
+  std::array<Slot, 256> slots_{};  // roomy: a collision costs a registry lookup with strings
 };
 
 }  // namespace
