@@ -15,8 +15,7 @@ namespace {
 constexpr uint8_t kSeparatorByte = 1;  // the element separator: ends the element
 constexpr uint8_t kInvalidByte = 2;    // never allowed in AN/ID data (HasInvalidCharacter)
 constexpr uint8_t kNonDigitByte = 4;
-// Segments shorter than this (nearly all) are classified 16 bytes at a time into bit masks.
-constexpr size_t kShortSegment = 64;
+constexpr size_t kShortSegment = CleanCheck::kShortSegment;
 
 template <typename Classes>
 void BuildByteClasses(const Delimiters& d, Classes* out) {
@@ -116,13 +115,11 @@ ShortMasks ClassifyShort(const char* p, unsigned n, const Classes& classes) {
 
 }  // namespace
 
-bool CleanCheck::Holds(const SegmentDef& def, const Segment& seg) {
+void CleanCheck::Rebuild(const Delimiters& delims) { BuildByteClasses(delims, &classes_); }
+
+bool CleanCheck::LongHolds(const SegmentDef& def, const Segment& seg) {
   const Delimiters& delims = seg.delimiters();
-  if (!classes_.built || delims.element != classes_.element || delims.component != classes_.component) {
-    BuildByteClasses(delims, &classes_);
-  }
   const std::string_view raw = seg.raw();
-  if (raw.size() < kShortSegment) return ShortHolds(def, seg);
   const uint8_t* const of = classes_.of;
   const char* p = raw.data() + seg.tag().size();  // at the first separator, or the end
   const char* const end = raw.data() + raw.size();

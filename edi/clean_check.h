@@ -35,9 +35,23 @@ inline bool MaskHolds(char kind, uint64_t mask, uint64_t first_bit, uint64_t pre
 class CleanCheck {
  public:
   // True when the element-by-element checks would find nothing in `seg` under `def`.
-  bool Holds(const SegmentDef& def, const Segment& seg);
+  // (Inline: the callers, once per segment, go straight to the short or long way.)
+  bool Holds(const SegmentDef& def, const Segment& seg) {
+    const Delimiters& delims = seg.delimiters();
+    if (!classes_.built || delims.element != classes_.element || delims.component != classes_.component) {
+      Rebuild(delims);
+    }
+    return seg.raw().size() < kShortSegment ? ShortHolds(def, seg) : LongHolds(def, seg);
+  }
+
+  // Segments shorter than this (nearly all) are classified 16 bytes at a time into bit masks.
+  static constexpr size_t kShortSegment = 64;
 
  private:
+
+  void Rebuild(const Delimiters& delims);  // classes_ for these delimiters
+  // Holds() for a segment of kShortSegment bytes or more: a byte-class table, byte by byte.
+  bool LongHolds(const SegmentDef& def, const Segment& seg);
   // Holds() for a segment shorter than 64 bytes: byte classes as bit masks, 16 bytes at a
   // time, then each element's checks from its range of bits.
   bool ShortHolds(const SegmentDef& def, const Segment& seg);

@@ -1,6 +1,8 @@
 #include "edi/read_ahead.h"
 
 #include <array>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <system_error>
 
@@ -25,7 +27,7 @@ class TagDefs {
   const SegmentDef* Find(std::string_view tag) {
     if (version_.empty()) return nullptr;
     const uint32_t key = detail::TagKey(tag);
-    Slot& s = slots_[(key * 0x9E3779B1u) >> 26];
+    Slot& s = slots_[(key * 0x9E3779B1u) >> 24];
     if (s.key != key || s.key == detail::kLongTagKey) {
       s.key = key;
       s.def = schemas_.FindSegment(tag, version_);
@@ -40,14 +42,15 @@ class TagDefs {
   };
   const SchemaRegistry& schemas_;
   std::string version_;
-  std::array<Slot, 64> slots_{};
+  std::array<Slot, 256> slots_{};  // roomy: a collision costs a registry lookup with strings
 };
 
 }  // namespace
 
 void ReadAhead::Batch::Clear() {
   items.clear();
-  bytes.clear();
+  bytes = 0;
+  chunks.clear();
   delimiters.clear();
   current_delimiters = 0;
   errors.clear();
@@ -62,7 +65,6 @@ ReadAhead::ReadAhead(ByteSource& source, const ReaderOptions& options, const Sch
     for (size_t i = 0; i < kBatches; ++i) {
       auto b = std::make_unique<Batch>();
       b->items.reserve(kBatchItems);
-      b->bytes.reserve(kBatchBytes + 64 * 1024);
       empty_.push_back(std::move(b));
     }
     try {
@@ -96,8 +98,65 @@ std::unique_ptr<ReadAhead::Batch> ReadAhead::TakeEmpty() {
   return b;
 }
 
+void ReadAhead::Replace(std::vector<char>* buffer, size_t from, size_t to, size_t size) {
+  Chunk* next = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_chunks_.empty()) {
+      next = free_chunks_.back();
+      free_chunks_.pop_back();
+      next->lent = true;
+    }
+  }
+  if (next == nullptr) {
+    chunks_.push_back(std::make_unique<Chunk>());
+    next = chunks_.back().get();
+    next->lent = true;  // not shared yet: no batch points into it
+  }
+  if (next->bytes.size() < size) next->bytes = std::vector<char>(size);
+  std::vector<char> fresh = std::move(next->bytes);
+  if (to > from) std::memcpy(fresh.data(), buffer->data() + from, to - from);
+  if (lent_ != nullptr) GiveBack(std::move(*buffer));
+  *buffer = std::move(fresh);
+  lent_ = next;
+  lent_->begin = buffer->data();
+  lent_->end = buffer->data() + buffer->size();
+}
+
+void ReadAhead::GiveBack(std::vector<char> buffer) {
+  if (lent_ == nullptr) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  lent_->bytes = std::move(buffer);
+  lent_->lent = false;
+  if (lent_->batches == 0) free_chunks_.push_back(lent_);
+  lent_ = nullptr;
+}
+
+void ReadAhead::Hold(Batch& b) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++lent_->batches;
+  }
+  b.chunks.push_back(lent_);
+}
+
+void ReadAhead::MarkUnsettled(Batch& b, const SegmentReader& reader) const {
+  // Items are in reading order, so those whose padding reaches into bytes the reader may
+  // still write (unread input it may repair in place, or space not read into yet) are the
+  // last ones, all in its current buffer. (A buffer given back is final.)
+  if (lent_ == nullptr) return;
+  const char* const final_end = reader.final_end();
+  for (size_t i = b.items.size(); i-- > 0;) {
+    Item& it = b.items[i];
+    if (it.status != ReadStatus::kSegment) continue;
+    const bool in_lent = std::less_equal<const char*>()(lent_->begin, it.data) &&
+                         std::less<const char*>()(it.data, lent_->end);
+    if (!in_lent || it.data + it.size + kSegmentPadding <= final_end) break;
+    it.padded = false;
+  }
+}
+
 size_t ReadAhead::Publish(std::unique_ptr<Batch> b) {
-  b->bytes.resize(b->bytes.size() + kSegmentPadding);  // the last segment is padded too
   size_t queued = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -109,7 +168,7 @@ size_t ReadAhead::Publish(std::unique_ptr<Batch> b) {
 }
 
 void ReadAhead::Produce() {
-  SegmentReader reader(source_, options_);
+  SegmentReader reader(source_, options_, this);
   CleanCheck check;
   TagDefs defs(schemas_);
   // The proofs are the reading thread's largest cost and optional (the validating thread
@@ -120,7 +179,7 @@ void ReadAhead::Produce() {
   unsigned turn = 0;
   std::unique_ptr<Batch> b = TakeEmpty();
   while (b != nullptr) {
-    Item it;
+    Item& it = b->items.emplace_back();  // in place: items has room for kBatchItems
     it.status = reader.Next();
     if (it.status == ReadStatus::kSegment) {
       const Segment& s = reader.segment();
@@ -134,10 +193,11 @@ void ReadAhead::Produce() {
       }
       it.error_or_delimiters = b->current_delimiters;
       const std::string_view raw = s.raw();
-      it.begin = static_cast<uint32_t>(b->bytes.size());
+      it.data = raw.data();
       it.size = static_cast<uint32_t>(raw.size());
       it.tag_size = static_cast<uint32_t>(s.tag().size());
-      b->bytes.insert(b->bytes.end(), raw.begin(), raw.end());
+      b->bytes += raw.size();
+      if (b->chunks.empty() || b->chunks.back() != lent_) Hold(*b);  // a batch spans one or two buffers
       const std::string_view tag = s.tag();
       if (it.starts_interchange) {
         defs.Clear();
@@ -154,13 +214,14 @@ void ReadAhead::Produce() {
       for (Notice& n : reader.TakeNotices()) b->notices.push_back(std::move(n));
     }
     it.notices_end = static_cast<uint32_t>(b->notices.size());
-    b->items.push_back(it);
     if (it.status == ReadStatus::kEnd) {
       b->last = true;
+      MarkUnsettled(*b, reader);
       Publish(std::move(b));
       return;
     }
-    if (b->items.size() >= kBatchItems || b->bytes.size() >= kBatchBytes) {
+    if (b->items.size() >= kBatchItems || b->bytes >= kBatchBytes) {
+      MarkUnsettled(*b, reader);
       const size_t queued = Publish(std::move(b));
       if (queued == 1 && proved_of_four > 2) --proved_of_four;  // the validating thread was waiting
       else if (queued >= kBatches - 1 && proved_of_four < 4) ++proved_of_four;  // it is behind
@@ -175,6 +236,11 @@ void ReadAhead::Advance() {
   if (batch_ != nullptr) {
     // Notices not taken yet stay for the next TakeNotices(), as with the reader.
     for (size_t i = notices_taken_; i < batch_->notices.size(); ++i) pending_.push_back(std::move(batch_->notices[i]));
+    // Nothing reads this batch's segments any more: a buffer no batch points into (and that
+    // the reader gave back) can be read into again.
+    for (Chunk* c : batch_->chunks) {
+      if (--c->batches == 0 && !c->lent) free_chunks_.push_back(c);
+    }
     batch_->Clear();
     empty_.push_back(std::move(batch_));
     cv_.notify_all();
@@ -184,22 +250,6 @@ void ReadAhead::Advance() {
   filled_.pop_front();
   index_ = 0;
   notices_taken_ = 0;
-}
-
-ReadStatus ReadAhead::Next() {
-  if (!threaded_) return reader_->Next();
-  if (ended_) return ReadStatus::kEnd;
-  if (batch_ == nullptr || ++index_ >= batch_->items.size()) Advance();
-  item_ = &batch_->items[index_];
-  const Item& it = *item_;
-  if (it.status == ReadStatus::kSegment) {
-    segment_.Assign(std::string_view(batch_->bytes.data() + it.begin, it.size), it.tag_size, it.offset,
-                    &batch_->delimiters[it.error_or_delimiters], /*padded=*/true);
-    if (it.starts_interchange) saw_isa_ = true;
-  } else if (it.status == ReadStatus::kEnd) {
-    ended_ = true;
-  }
-  return it.status;
 }
 
 std::vector<Notice> ReadAhead::TakeNotices() {

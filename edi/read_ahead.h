@@ -3,8 +3,11 @@
 // line-break repair) and the half of the element checks that needs no set context
 // (CleanCheck against the dictionary of the current group's version) on batches of
 // segments. The caller's thread keeps envelopes, set structure and reporting, so a large
-// file is validated on two cores. Memory stays bounded: at most kBatches batches of about
-// kBatchBytes each, whatever the file size. Without a thread it is the reader itself.
+// file is validated on two cores. Segments are not copied: the reading thread lends the
+// reader its buffers (BufferLender) and a batch's items point into them; a buffer is read
+// into again only once no batch points into it. Memory stays bounded: at most kBatches
+// batches of about kBatchBytes each and the reader buffers they point into, whatever the
+// file size. Without a thread it is the reader itself.
 #pragma once
 
 #include <condition_variable>
@@ -21,7 +24,7 @@
 
 namespace edi {
 
-class ReadAhead {
+class ReadAhead : private BufferLender {
  public:
   // `threaded` false: no thread, every call goes straight to a SegmentReader.
   ReadAhead(ByteSource& source, const ReaderOptions& options, const SchemaRegistry& schemas, bool threaded);
@@ -30,7 +33,21 @@ class ReadAhead {
   ReadAhead& operator=(const ReadAhead&) = delete;
 
   // As SegmentReader::Next() and its accessors (inline: they run for every segment).
-  ReadStatus Next();
+  ReadStatus Next() {
+    if (!threaded_) return reader_->Next();
+    if (ended_) return ReadStatus::kEnd;
+    if (batch_ == nullptr || ++index_ >= batch_->items.size()) Advance();
+    item_ = &batch_->items[index_];
+    const Item& it = *item_;
+    if (it.status == ReadStatus::kSegment) {
+      segment_.Assign(std::string_view(it.data, it.size), it.tag_size, it.offset,
+                      &batch_->delimiters[it.error_or_delimiters], it.padded);
+      if (it.starts_interchange) saw_isa_ = true;
+    } else if (it.status == ReadStatus::kEnd) {
+      ended_ = true;
+    }
+    return it.status;
+  }
   const Segment& segment() const { return threaded_ ? segment_ : reader_->segment(); }
   const Error& error() const { return threaded_ ? batch_->errors[item_->error_or_delimiters] : reader_->error(); }
   bool starts_interchange() const { return threaded_ ? item_->starts_interchange : reader_->starts_interchange(); }
@@ -50,10 +67,18 @@ class ReadAhead {
   static constexpr size_t kBatches = 4;
 
  private:
-  struct Item {  // 40 bytes: the validating thread reads one per segment from the other core
+  // One of the reader's buffers. `lent` and `batches` are guarded by mu_.
+  struct Chunk {
+    std::vector<char> bytes;  // empty while lent to the reader, which holds the vector
+    bool lent = false;        // the reader's current buffer: it may still write into it
+    uint32_t batches = 0;     // batches with items in it (published or being filled)
+    const char* begin = nullptr;  // the bytes, for the reading thread
+    const char* end = nullptr;
+  };
+  struct Item {  // 48 bytes: the validating thread reads one per segment from the other core
+    const char* data = nullptr;  // the segment's bytes, in a Chunk
     uint64_t offset = 0;
     const SegmentDef* proved_clean = nullptr;
-    uint32_t begin = 0;  // the segment's bytes in Batch::bytes
     uint32_t size = 0;
     uint32_t tag_size = 0;
     uint32_t notices_end = 0;  // Batch::notices up to here were raised by this or earlier items
@@ -61,10 +86,14 @@ class ReadAhead {
     ReadStatus status = ReadStatus::kEnd;
     bool starts_interchange = false;
     bool unterminated = false;
+    // kSegmentPadding bytes after the segment are readable and final; false only for the
+    // last few segments of a batch, whose padding the reader may still be writing.
+    bool padded = true;
   };
   struct Batch {
     std::vector<Item> items;
-    std::vector<char> bytes;  // segments back to back, kSegmentPadding spare at the end
+    size_t bytes = 0;  // of the segments in items
+    std::vector<Chunk*> chunks;  // the chunks items point into, each counted in Chunk::batches
     std::vector<Delimiters> delimiters;  // complete before anyone points into it
     uint32_t current_delimiters = 0;     // the last one pushed
     std::vector<Error> errors;
@@ -72,6 +101,14 @@ class ReadAhead {
     bool last = false;  // ends with kEnd
     void Clear();
   };
+  // BufferLender, on the reading thread.
+  void Replace(std::vector<char>* buffer, size_t from, size_t to, size_t size) override;
+  void GiveBack(std::vector<char> buffer) override;
+  // Reading thread: `b` points into the reader's current buffer from now on (the first
+  // time in this buffer).
+  void Hold(Batch& b);
+  // Marks the items of `b` whose padding the reader may still write (see Item::padded).
+  void MarkUnsettled(Batch& b, const SegmentReader& reader) const;
   void Produce();
   // Worker side: the next empty batch (null when stopping); hands a filled one over.
   std::unique_ptr<Batch> TakeEmpty();
@@ -87,6 +124,9 @@ class ReadAhead {
 
   std::mutex mu_;
   std::condition_variable cv_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;  // every buffer made; the vector is the reading thread's
+  std::vector<Chunk*> free_chunks_;  // neither lent nor pointed into; guarded by mu_
+  Chunk* lent_ = nullptr;             // the reader's current buffer; the reading thread's
   std::deque<std::unique_ptr<Batch>> filled_;  // guarded by mu_
   std::vector<std::unique_ptr<Batch>> empty_;  // guarded by mu_
   bool stop_ = false;                          // guarded by mu_

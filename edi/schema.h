@@ -100,12 +100,15 @@ namespace detail {
 // string comparison.
 inline constexpr uint32_t kLongTagKey = 0xFFFFFFFFu;
 inline uint32_t TagKey(std::string_view tag) {
-  if (tag.size() > 3) return kLongTagKey;
-  uint32_t key = static_cast<uint32_t>(tag.size()) << 24;
-  for (size_t i = 0; i < tag.size(); ++i) {
-    key |= static_cast<uint32_t>(static_cast<unsigned char>(tag[i])) << (16 - 8 * i);
+  // By length, without a loop: every segment's tag goes through here, twice.
+  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(tag[i])); };
+  switch (tag.size()) {
+    case 0: return 0;
+    case 1: return 1u << 24 | byte(0) << 16;
+    case 2: return 2u << 24 | byte(0) << 16 | byte(1) << 8;
+    case 3: return 3u << 24 | byte(0) << 16 | byte(1) << 8 | byte(2);
+    default: return kLongTagKey;
   }
-  return key;
 }
 }  // namespace detail
 

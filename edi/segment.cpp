@@ -1,5 +1,6 @@
 #include "edi/segment.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -24,6 +25,19 @@ std::string_view Nth(std::string_view s, char sep, size_t n) {
 
 void Segment::Assign(std::string_view raw, uint64_t offset, const Delimiters* delimiters, bool padded) {
   size_t n = 0;  // tags are 2-3 bytes: a plain loop beats memchr
+#if defined(__SSE2__)
+  if (padded) {
+    // The reader's segments (all padded): one 16-byte compare finds the tag's end, which is
+    // nearly always within the first block; bytes past the segment's end are not taken.
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw.data())), _mm_set1_epi8(delimiters->element))));
+    if (mask != 0) {
+      Assign(raw, std::min<size_t>(static_cast<size_t>(__builtin_ctz(mask)), raw.size()), offset, delimiters, padded);
+      return;
+    }
+    n = std::min<size_t>(16, raw.size());
+  }
+#endif
   while (n < raw.size() && raw[n] != delimiters->element) ++n;
   Assign(raw, n, offset, delimiters, padded);
 }

@@ -1,6 +1,7 @@
 #include "edi/segment_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -12,7 +13,15 @@ namespace edi {
 namespace {
 
 bool IsLineBreak(char c) { return c == '\n' || c == '\r'; }
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+constexpr bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Blanks and NUL: what is skipped between segments (after every terminator), by table.
+constexpr std::array<bool, 256> kSkippable = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) t[c] = c == 0 || IsBlank(static_cast<char>(c));
+  return t;
+}();
+bool IsSkippable(char c) { return kSkippable[static_cast<unsigned char>(c)]; }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 // The first `t` in [p, end), or nullptr. Sets *line_break when a CR or LF precedes it (or, when
@@ -60,8 +69,20 @@ bool SplitIsaTag(const char* p, size_t n, bool wrapped) {
 }  // namespace
 
 SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options)
-    : source_(source), options_(options) {
-  buf_.resize(std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2 + kSegmentPadding);
+    : SegmentReader(source, options, nullptr) {}
+
+SegmentReader::SegmentReader(ByteSource& source, ReaderOptions options, BufferLender* lender)
+    : source_(source), options_(options), lender_(lender) {
+  const size_t size = std::max<size_t>(options_.chunk_bytes, kIsaWindow) * 2 + kSegmentPadding;
+  if (lender_ != nullptr) {
+    lender_->Replace(&buf_, 0, 0, size);
+  } else {
+    buf_.resize(size);
+  }
+}
+
+SegmentReader::~SegmentReader() {
+  if (lender_ != nullptr) lender_->GiveBack(std::move(buf_));
 }
 
 std::vector<Notice> SegmentReader::TakeNotices() {
@@ -76,15 +97,9 @@ void SegmentReader::AddNotice(uint64_t offset, std::string message) {
 
 Status SegmentReader::Fill(size_t n) {
   while (available() < n && !eof_) {
-    if (begin_ > 0 && (end_ == capacity() || begin_ >= capacity() / 2)) {
-      std::memmove(buf_.data(), buf_.data() + begin_, available());
-      base_offset_ += begin_;
-      end_ -= begin_;
-      begin_ = 0;
-    }
-    if (end_ == capacity()) {
-      buf_.resize(capacity() * 2 + kSegmentPadding);
-    }
+    // Without a lender the unread bytes also move down once half the buffer is read, so
+    // that reads stay chunk-sized; a lender's buffer is used to its end instead.
+    if (end_ == capacity() || (lender_ == nullptr && begin_ > 0 && begin_ >= capacity() / 2)) MakeRoom();
     const size_t want = std::min(options_.chunk_bytes, capacity() - end_);
     Result<size_t> got = source_.Read(buf_.data() + end_, want);
     if (!got.ok()) {
@@ -99,6 +114,21 @@ Status SegmentReader::Fill(size_t n) {
     end_ += *got;
   }
   return Status::Ok();
+}
+
+void SegmentReader::MakeRoom() {
+  // Unread bytes that fill the buffer are a long segment: it gets twice the room.
+  const size_t size = (available() == capacity() ? capacity() * 2 : capacity()) + kSegmentPadding;
+  if (lender_ != nullptr) {
+    // Bytes handed out stay where they are: the unread ones move to another buffer.
+    lender_->Replace(&buf_, begin_, end_, size);
+  } else {
+    if (begin_ > 0) std::memmove(buf_.data(), buf_.data() + begin_, available());
+    if (size > buf_.size()) buf_.resize(size);
+  }
+  base_offset_ += begin_;
+  end_ -= begin_;
+  begin_ = 0;
 }
 
 ReadStatus SegmentReader::Fail(Error e) {
@@ -205,7 +235,7 @@ ReadStatus SegmentReader::ReadInside() {
   const std::string& term = delimiters_.terminator;
   // Skip the terminator suffix: line breaks and indentation before the next tag.
   for (;;) {
-    while (begin_ < end_ && (IsBlank(buf_[begin_]) || buf_[begin_] == '\0')) ++begin_;
+    while (begin_ < end_ && IsSkippable(buf_[begin_])) ++begin_;
     if (begin_ < end_) break;
     Status st = Fill(1);
     if (!st.ok()) return Fail(st.error());
@@ -263,7 +293,9 @@ ReadStatus SegmentReader::ReadInside() {
     }
     size_t rel = scan - begin_;
     const size_t scanned = end_ - begin_;
-    Status st = Fill(scanned + options_.chunk_bytes);
+    // More bytes: a chunk more, or with a lender any more (asking for a whole chunk near the
+    // end of its buffer would copy the bytes read so far into the next buffer).
+    Status st = Fill(scanned + (lender_ != nullptr ? 1 : options_.chunk_bytes));
     if (!st.ok()) return Fail(st.error());
     scan = begin_ + std::max(rel, scanned);
   }

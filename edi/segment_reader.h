@@ -31,9 +31,29 @@ struct Notice {
   std::string message;
 };
 
+// Supplies a SegmentReader's buffers when its segments must stay readable after the reader
+// moves on (ReadAhead hands them to another thread). With a lender the reader never moves or
+// overwrites bytes it has handed out: where it would compact or grow its buffer in place, it
+// asks for another one instead. Called on the reader's thread only.
+class BufferLender {
+ public:
+  virtual ~BufferLender() = default;
+  // Makes *buffer (empty at the start, else the reader's current buffer) a buffer of at least
+  // `size` bytes that starts with the old one's bytes [from, to). The reader writes no more
+  // into the old buffer; the lender may hand it out again once nothing reads it.
+  virtual void Replace(std::vector<char>* buffer, size_t from, size_t to, size_t size) = 0;
+  // The reader is done with `buffer` (it writes no more into it).
+  virtual void GiveBack(std::vector<char> buffer) = 0;
+};
+
 class SegmentReader {
  public:
   explicit SegmentReader(ByteSource& source, ReaderOptions options = {});
+  // `lender` (not owned, outlives the reader) supplies the buffers, see BufferLender.
+  SegmentReader(ByteSource& source, ReaderOptions options, BufferLender* lender);
+  ~SegmentReader();
+  SegmentReader(const SegmentReader&) = delete;
+  SegmentReader& operator=(const SegmentReader&) = delete;
 
   // Advances to the next segment. kSegment: segment() holds it until the next call.
   // kError: error() says what was wrong (a file-level or ISA problem); the next call resumes
@@ -53,10 +73,16 @@ class SegmentReader {
   // Tolerated deviations since the last call.
   std::vector<Notice> TakeNotices();
   bool has_notices() const { return !notices_.empty(); }
+  // With a lender: the bytes of the current buffer before this point are final (the reader
+  // writes no more there); those of buffers it gave back are final entirely.
+  const char* final_end() const { return buf_.data() + begin_; }
 
  private:
   // Ensures at least `n` unread bytes are buffered (fewer only at end of input).
   Status Fill(size_t n);
+  // Makes room at the end of the buffer: drops the bytes before begin_, and grows the buffer
+  // when the unread bytes fill it.
+  void MakeRoom();
   size_t available() const { return end_ - begin_; }
   // Bytes the buffer holds data in; the kSegmentPadding bytes past it are never filled, so
   // every segment handed out is padded (Segment::padded()).
@@ -71,6 +97,7 @@ class SegmentReader {
 
   ByteSource& source_;
   ReaderOptions options_;
+  BufferLender* lender_ = nullptr;
   std::vector<char> buf_;
   size_t begin_ = 0;  // first unread byte
   size_t end_ = 0;    // end of buffered bytes

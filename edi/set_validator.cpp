@@ -27,36 +27,33 @@ std::string ElementName(const ElementDef* def, std::string_view tag, int element
 
 std::string Clip(std::string_view v) { return std::string(v.substr(0, 99)); }
 
-// A canonical decimal HL id below one million ("0", "7", "120"; not "07" or "A1").
-bool DenseHlId(std::string_view s, uint32_t* out) {
-  if (s.empty() || s.size() > 6 || (s.size() > 1 && s[0] == '0')) return false;
-  uint32_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint32_t>(c - '0');
-  }
-  *out = v;
-  return true;
-}
-
 bool MaskedRuleHolds(const SyntaxRule& r, uint64_t present_mask) {
   return detail::MaskHolds(r.kind, r.mask, uint64_t{1} << r.positions.front(), present_mask);
 }
 
-// Elements 1 and 2 (empty when absent) read from the raw bytes: no split of the segment.
-void FirstTwoElements(const Segment& seg, std::string_view* e1, std::string_view* e2) {
-  // HL ids are a few bytes: a byte loop beats a memchr call per element.
+// HL01 and HL02 in one pass over the raw bytes, numbers included: no split of the segment, no
+// memchr call per element (HL ids are a few bytes), and a quarter of an 856's segments are HLs.
+void ReadHlIds(const Segment& seg, detail::HlId* id, detail::HlId* parent) {
   const char sep = seg.delimiters().element;
   const std::string_view raw = seg.raw();
   size_t p = seg.tag().size();  // at the separator before element 1, or the end
-  for (std::string_view* e : {e1, e2}) {
+  for (detail::HlId* e : {id, parent}) {
     if (p >= raw.size()) {
-      *e = {};
+      *e = detail::HlId{};
       continue;
     }
     const size_t start = ++p;
-    while (p < raw.size() && raw[p] != sep) ++p;
-    *e = raw.substr(start, p - start);
+    uint32_t number = 0;  // wraps for long values, which are not dense anyway
+    bool digits = true;
+    for (; p < raw.size() && raw[p] != sep; ++p) {
+      const auto d = static_cast<uint32_t>(static_cast<unsigned char>(raw[p])) - uint32_t{'0'};
+      digits = digits && d <= 9;
+      number = number * 10 + d;
+    }
+    const size_t n = p - start;
+    e->text = raw.substr(start, n);
+    e->number = number;
+    e->dense = digits && n >= 1 && n <= 6 && (n == 1 || raw[start] != '0');
   }
 }
 
@@ -237,12 +234,8 @@ void SetValidator::End(const Segment* se, uint32_t position) {
   if (depth_ == 1) CloseFrame(stack_[0], position, offset);
 }
 
-void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
-                                 std::string_view loop, const SegmentDef* proved_clean) {
-  // Nearly every segment is clean, which one pass proves; a segment with a finding (or a
-  // composite, or an unmasked syntax note) takes the element-by-element path below, which
-  // names each problem.
-  if (options_.fast_checks && (proved_clean == &def || clean_.Holds(def, seg))) return;
+void SetValidator::CheckEachElement(const SegmentDef& def, const Segment& seg, uint32_t position,
+                                    std::string_view loop) {
   const Delimiters& delims = seg.delimiters();
   const size_t defined = def.elements.size();
   // Trailing empty elements (extra separators) are tolerated; data beyond the definition is not.
@@ -376,34 +369,49 @@ void SetValidator::CheckElements(const SegmentDef& def, const Segment& seg, uint
   }
 }
 
-bool SetValidator::AddHlId(std::string_view id) {
-  uint32_t v = 0;
-  if (DenseHlId(id, &v)) {
+bool SetValidator::AddHlId(const HlId& id) {
+  if (id.dense) {
+    const uint32_t v = id.number;
     if (v >= hl_stamp_.size()) hl_stamp_.resize(std::max<size_t>(v + 1, hl_stamp_.size() * 2), 0);
     if (hl_stamp_[v] == hl_set_) return false;
     hl_stamp_[v] = hl_set_;
-  } else if (!hl_ids_.insert(std::string(id)).second) {
+  } else if (!hl_ids_.insert(std::string(id.text)).second) {
     return false;
   }
   ++hl_count_;
   return true;
 }
 
-bool SetValidator::HasHlId(std::string_view id) const {
-  uint32_t v = 0;
-  if (DenseHlId(id, &v)) return v < hl_stamp_.size() && hl_stamp_[v] == hl_set_;
-  return hl_ids_.count(std::string(id)) != 0;
+bool SetValidator::HasHlId(const HlId& id) const {
+  if (id.dense) return id.number < hl_stamp_.size() && hl_stamp_[id.number] == hl_set_;
+  return hl_ids_.count(std::string(id.text)) != 0;
 }
 
 void SetValidator::CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop) {
-  std::string_view id, parent;
-  FirstTwoElements(seg, &id, &parent);
+  HlId id, parent;
+  ReadHlIds(seg, &id, &parent);
+  // Nearly every HL: a new dense id whose dense parent came before (or the first HL, without
+  // a parent). Nothing to report: the id is marked and that is all.
+  const uint32_t n = static_cast<uint32_t>(hl_stamp_.size());
+  if (id.dense && id.number < n && hl_stamp_[id.number] != hl_set_ &&
+      (parent.dense ? parent.number < n && hl_stamp_[parent.number] == hl_set_
+                    : parent.text.empty() && hl_count_ == 0)) {
+    hl_stamp_[id.number] = hl_set_;
+    ++hl_count_;
+    return;
+  }
+  CheckHierarchyInFull(seg, position, loop, id, parent);
+}
+
+void SetValidator::CheckHierarchyInFull(const Segment& seg, uint32_t position, std::string_view loop,
+                                        const HlId& hl01, const HlId& hl02) {
+  const std::string_view id = hl01.text, parent = hl02.text;
   if (id.empty()) return;  // reported as a missing mandatory element
-  if (!AddHlId(id)) {
+  if (!AddHlId(hl01)) {
     AddElementError(seg, position, loop, nullptr, 1, 0, "7", id,
                     "HL01 '" + std::string(id) + "' is not unique in the transaction set");
   }
-  if (!parent.empty() && !HasHlId(parent)) {
+  if (!parent.empty() && !HasHlId(hl02)) {
     AddElementError(seg, position, loop, nullptr, 2, 0, "7", parent,
                     "HL02 '" + std::string(parent) + "' names no earlier HL01");
   } else if (parent.empty() && hl_count_ > 1) {

@@ -25,6 +25,14 @@ struct SetValidatorOptions {
   bool fast_checks = true;
 };
 
+namespace detail {
+struct HlId {  // an HL01 or HL02 value
+  std::string_view text;  // empty when absent
+  uint32_t number = 0;    // its value when dense
+  bool dense = false;     // canonical decimal below one million ("0", "7", "120"; not "07" or "A1")
+};
+}  // namespace detail
+
 class SetValidator {
  public:
   SetValidator(const SchemaRegistry& registry, SetValidatorOptions options = {});
@@ -63,8 +71,15 @@ class SetValidator {
   void Push(const StructureNode* loop);
   void CloseFrame(Frame& f, uint32_t position, uint64_t offset);
   void ReportMissing(const Frame& f, size_t from, size_t to, uint32_t position, uint64_t offset);
+  // Nearly every segment is clean, which one pass proves (or ReadAhead proved: `proved_clean`);
+  // a segment with a finding (or a composite, or an unmasked syntax note) takes the
+  // element-by-element path, which names each problem. Inline: it runs for every segment.
   void CheckElements(const SegmentDef& def, const Segment& seg, uint32_t position,
-                     std::string_view loop, const SegmentDef* proved_clean);
+                     std::string_view loop, const SegmentDef* proved_clean) {
+    if (options_.fast_checks && (proved_clean == &def || clean_.Holds(def, seg))) return;
+    CheckEachElement(def, seg, position, loop);
+  }
+  void CheckEachElement(const SegmentDef& def, const Segment& seg, uint32_t position, std::string_view loop);
   void CheckHierarchy(const Segment& seg, uint32_t position, std::string_view loop);
   void AddSegmentError(const Segment* seg, std::string tag, uint32_t position, uint64_t offset,
                        std::string code, std::string loop, std::string message);
@@ -87,8 +102,12 @@ class SetValidator {
   // usual 1..n) are marked in hl_stamp_ (entry == hl_set_ when seen in this set: nothing to
   // clear between sets, nothing to hash); any other id goes to hl_ids_. The two never hold
   // the same string, so together they are the set of ids; hl_count_ is its size.
-  bool AddHlId(std::string_view id);  // false if already seen
-  bool HasHlId(std::string_view id) const;
+  using HlId = detail::HlId;
+  bool AddHlId(const HlId& id);  // false if already seen
+  bool HasHlId(const HlId& id) const;
+  // CheckHierarchy() for an HL that is not the usual new dense id under a dense parent seen.
+  void CheckHierarchyInFull(const Segment& seg, uint32_t position, std::string_view loop,
+                            const HlId& id, const HlId& parent);
   std::unordered_set<std::string> hl_ids_;
   std::vector<uint32_t> hl_stamp_;
   uint32_t hl_set_ = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <vector>
 #include <unordered_set>
 
 #include "edi/element_check.h"
@@ -53,6 +55,59 @@ bool Contains(std::string_view list, std::string_view code) {
 
 // Set ids the gateway reads without a schema: acknowledgments of its own outbound files.
 bool IsAcknowledgmentSet(std::string_view id) { return id == "997" || id == "999"; }
+
+// The ST02 values of a group, to find one used twice. Nearly all are a few digits ("0001"),
+// kept as integers in a flat table: no allocation and no string hash per set, in groups of
+// thousands of sets. Any other value goes to a set of strings; the two never hold the same
+// string.
+class ControlNumbers {
+ public:
+  void Clear() {
+    if (used_ > 0) std::fill(slots_.begin(), slots_.end(), 0);
+    used_ = 0;
+    others_.clear();
+  }
+  // False when `control` is already there.
+  bool Insert(std::string_view control) {
+    const uint64_t key = Key(control);
+    if (key == 0) return others_.insert(std::string(control)).second;
+    if ((used_ + 1) * 2 > slots_.size()) Grow();
+    uint64_t* slot = Find(key);
+    if (*slot == key) return false;
+    *slot = key;
+    ++used_;
+    return true;
+  }
+
+ private:
+  // 1-15 digits as length and value (never 0); 0 for anything else.
+  static uint64_t Key(std::string_view s) {
+    if (s.empty() || s.size() > 15) return 0;
+    uint64_t v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return 0;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return uint64_t{s.size()} << 50 | v;  // 10^15 < 2^50
+  }
+  uint64_t* Find(uint64_t key) {  // the slot holding `key`, or the empty one where it goes
+    const size_t mask = slots_.size() - 1;
+    for (size_t h = (key * 0x9E3779B97F4A7C15u) >> 32 & mask;; h = (h + 1) & mask) {
+      if (slots_[h] == key || slots_[h] == 0) return &slots_[h];
+    }
+  }
+  void Grow() {
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(64, old.size() * 2), 0);
+    for (uint64_t key : old) {
+      if (key != 0) *Find(key) = key;
+    }
+  }
+
+  std::vector<uint64_t> slots_;  // open addressing, a power of two, at most half full
+  size_t used_ = 0;
+  std::unordered_set<std::string> others_;
+};
 
 bool UseReadAhead(const ByteSource& source, const ValidationOptions& options) {
   const std::optional<uint64_t> size = source.SizeHint();
@@ -308,7 +363,7 @@ class FileValidator {
     g.agency = std::string(gs[7 + shift]);
     g.version = Trim(gs[8 + shift]);
     if (g.functional_id != "FA") only_ack_groups_ = false;
-    set_controls_.clear();
+    set_controls_.Clear();
     const uint64_t at = gs.offset();
     if (shift > 0) {
       GroupError("", at, "GS", 9,
@@ -414,7 +469,7 @@ class FileValidator {
       SetError("7", st.offset(), "ST", 1, 2,
                "ST02 '" + control + "' is not 4-9 characters long", true);
     }
-    if (!control.empty() && !set_controls_.insert(control).second) {
+    if (!control.empty() && !set_controls_.Insert(control)) {
       SetError("23", st.offset(), "ST", 1, 2,
                "ST02 " + control + " is used by another transaction set in this group");
     }
@@ -586,7 +641,7 @@ class FileValidator {
   std::vector<Error> pending_notices_;
   std::map<std::string, long> isa_controls_;
   std::unordered_set<std::string> group_controls_;
-  std::unordered_set<std::string> set_controls_;
+  ControlNumbers set_controls_;
   std::string found_set_id_ = "\x01", found_set_version_;  // FindSet()'s last lookup ("\x01": none)
   const SetSchema* found_set_ = nullptr;
 };

@@ -185,6 +185,22 @@ TEST(Hierarchy, MissingParentIdsAreNotedNotRejected) {
   EXPECT_EQ(notes, 2);
 }
 
+// Ids are compared as written ("01" is not "1"), whatever their form: canonical numbers,
+// leading zeros, letters, large values, an HL naming itself.
+TEST(Hierarchy, IdsAreComparedAsWritten) {
+  edi::SetResult s = Check856(
+      "BSN*00*ASN1*20261120*1200~\nHL*1**S~\nHL*01*1*O~\nHL*A1*01*P~\nHL*1000000*A1*I~\nHL*999999*1000000*I~\n"
+      "HL*5*5*I~\nHL*01*1*I~\nHL*7*01*I~\nHL*8*08*I~\nHL*999999*7*I~\n");
+  std::vector<std::string> found;
+  for (const auto& e : s.errors) {
+    if (e.segment == "HL" && (e.element == 1 || e.element == 2)) found.push_back(e.message);
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{"HL01 '01' is not unique in the transaction set",
+                                             "HL02 '08' names no earlier HL01",
+                                             "HL01 '999999' is not unique in the transaction set"}))
+      << Dump(s);
+}
+
 // ---- the embedded schemas ----
 
 TEST(Schemas, EverySetIsEmbeddedAndParses) {

@@ -84,6 +84,27 @@ TEST(Envelope, DuplicateSt02InGroupIsCode23) {
   EXPECT_TRUE(Has(c.sets[1].ak5_codes, "23"));
 }
 
+// ST02 values are compared as written: "101" and "0101" are two control numbers; digits or
+// not, hundreds of sets or a few.
+TEST(Envelope, DuplicateSt02IsFoundAsWritten) {
+  std::vector<std::string> sets;
+  for (int k = 0; k < 300; ++k) sets.push_back(Set945(std::to_string(1000 + k), "ORD", "SHP"));
+  sets.push_back(Set945("0101", "ORD", "SHP"));
+  sets.push_back(Set945("101", "ORD", "SHP"));
+  sets.push_back(Set945("A101", "ORD", "SHP"));
+  sets.push_back(Set945("1000", "ORD", "SHP"));  // the first one's
+  sets.push_back(Set945("A101", "ORD", "SHP"));
+  sets.push_back(Set945("1234567890123456", "ORD", "SHP"));
+  sets.push_back(Set945("1234567890123456", "ORD", "SHP"));
+  Collected c = ValidateText(Interchange(sets));
+  ASSERT_EQ(c.sets.size(), 307u);
+  std::vector<size_t> duplicates;
+  for (size_t i = 0; i < c.sets.size(); ++i) {
+    if (Has(c.sets[i].ak5_codes, "23")) duplicates.push_back(i);
+  }
+  EXPECT_EQ(duplicates, (std::vector<size_t>{303, 304, 306}));
+}
+
 TEST(Envelope, MissingSeGeIeaLikePyx12) {
   // The file ends after the ST: AK5 R 2, AK9 R 0 0 0 3 and a TA1 R 023.
   std::string text = Isa() + "~\nGS*SW*RENO3PL*OMSGATEWAY*20261120*1432*17*X*004010~\nST*945*11280001~\n";
