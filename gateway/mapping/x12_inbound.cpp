@@ -154,10 +154,6 @@ class X12InboundMapper::Workers {
       HelpOrWait(lock);
     }
   }
-  void ReturnTree(SetTree* t) {
-    std::lock_guard lock(mu_);
-    free_.push_back(t);
-  }
 
   void Submit(Held* h) {
     bool wake;
@@ -458,7 +454,8 @@ void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
   const int v = static_cast<int>(verdicts_.size() - 1);
   for (size_t i = from; i < held_.size(); ++i) {
     Held& h = held_[i];
-    if (h.verdict < 0 && (h.mapping != nullptr || !h.rejected)) h.verdict = v;
+    // Only sets handed to mapping can still be delivered; the others were rejected already.
+    if (h.verdict < 0 && h.mapping != nullptr) h.verdict = v;
   }
 }
 
