@@ -98,16 +98,7 @@ TEST(ReadAhead, DamagedFilesGiveTheSameTranscript) {
   std::mt19937 rng(424242);
   for (int round = 0; round < 40; ++round) {
     std::string input = clean;
-    const int edits = 1 + static_cast<int>(rng() % 40);
-    for (int k = 0; k < edits; ++k) {
-      const size_t at = rng() % input.size();
-      switch (rng() % 4) {
-        case 0: input[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: input.erase(at, 1 + rng() % 200); break;
-        case 2: input.insert(at, std::string(1 + rng() % 4, alphabet[rng() % alphabet.size()])); break;
-        default: input.insert(at, "garbage between\n"); break;
-      }
-    }
+    x12test::Damage(&input, rng, 1 + static_cast<int>(rng() % 40), alphabet, "garbage between\n");
     const size_t chunk = 64 + rng() % 8192;  // reads end anywhere
     const std::string plain = TranscriptOf(input, false, chunk);
     ASSERT_EQ(plain, TranscriptOf(input, true, chunk)) << "round " << round;

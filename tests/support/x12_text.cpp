@@ -23,6 +23,19 @@ std::string Isa(const IsaFields& f) {
          "*" + f.usage + "*" + f.component;
 }
 
+void Damage(std::string* text, std::mt19937& rng, int edits, std::string_view alphabet, std::string_view insert) {
+  std::string& t = *text;
+  for (int k = 0; k < edits && !t.empty(); ++k) {
+    const size_t at = rng() % t.size();
+    switch (rng() % 4) {
+      case 0: t[at] = alphabet[rng() % alphabet.size()]; break;
+      case 1: t.erase(at, 1 + rng() % 200); break;
+      case 2: t.insert(at, std::string(1 + rng() % 4, alphabet[rng() % alphabet.size()])); break;
+      default: t.insert(at, insert); break;
+    }
+  }
+}
+
 std::string Redelimit(std::string_view canonical, char element, char component,
                       std::string_view terminator, std::string_view suffix) {
   std::string out;

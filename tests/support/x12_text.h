@@ -3,6 +3,7 @@
 // delimiters a quirk needs, so every test file is the project's own and readable.
 #pragma once
 
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,11 @@ std::string Isa(const IsaFields& f = {});
 // terminator (e.g. "\r\n").
 std::string Redelimit(std::string_view canonical, char element, char component,
                       std::string_view terminator, std::string_view suffix = "");
+
+// `edits` random edits of `text`, for tests that compare two paths on damaged input: a byte
+// replaced from `alphabet`, a run of up to 200 bytes erased, a few `alphabet` bytes inserted,
+// or `insert` put in.
+void Damage(std::string* text, std::mt19937& rng, int edits, std::string_view alphabet, std::string_view insert);
 
 // A complete, valid 004010 945 set (ST..SE) with the given control number, order and
 // shipment ids and `lines` W12 lines; SE01 is computed.
