@@ -119,8 +119,8 @@ class X12InboundMapper final : public edi::ValidationSink {
   // Maps h's set (h.tree) into lane's text; runs on any thread, touching only h and lane.
   void MapSet(Held& h, Lane& lane);
   void RejectHeld(size_t from, const std::string& why);
-  // Waits until every set handed to the workers is mapped (mapping some of them meanwhile).
-  void AwaitMapped();
+  // Waits for the held sets to be mapped (mapping some of them meanwhile), then hands them
+  // to the sink in order and starts the next interchange's holding afresh.
   void Deliver();
 
   InboundOptions options_;

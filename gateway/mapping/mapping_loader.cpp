@@ -36,6 +36,14 @@ std::string Trim(std::string s) {
   return s.substr(i);
 }
 
+// Value rules that copy one element as it is (Rule::direct), below `r`.
+void MarkDirect(Rule& r) {
+  r.direct = r.kind == Rule::Kind::kValue && r.combine == Rule::Combine::kNone && r.source >= 0 && !r.constant &&
+             !r.when && !r.has_map && r.table < 0 && !r.upper && r.type == ValueType::kString;
+  for (Rule& f : r.fields) MarkDirect(f);
+  for (Rule& p : r.parts) MarkDirect(p);
+}
+
 class Loader {
  public:
   Loader(const std::string& file, const partners::PartnerProfile& profile) : file_(file), profile_(profile) {}
@@ -106,6 +114,7 @@ class Loader {
         m_->key_fields.push_back(name);
       }
     }
+    MarkDirect(m_->data);
     return std::shared_ptr<const Mapping>(m);
   }
 
@@ -543,14 +552,6 @@ class Loader {
   Mapping* m_ = nullptr;
 };
 
-// Value rules that copy one element as it is (Rule::direct), below `r`.
-void MarkDirect(Rule& r) {
-  r.direct = r.kind == Rule::Kind::kValue && r.combine == Rule::Combine::kNone && r.source >= 0 && !r.constant &&
-             !r.when && !r.has_map && r.table < 0 && !r.upper && r.type == ValueType::kString;
-  for (Rule& f : r.fields) MarkDirect(f);
-  for (Rule& p : r.parts) MarkDirect(p);
-}
-
 }  // namespace
 
 Result<std::shared_ptr<const Mapping>> LoadMapping(const std::string& path, const partners::PartnerProfile& profile) {
@@ -558,9 +559,7 @@ Result<std::shared_ptr<const Mapping>> LoadMapping(const std::string& path, cons
   try {
     const YAML::Node root = YAML::LoadFile(path);
     if (!root.IsMap()) return yamlutil::Error(path, root, "", "a mapping is a YAML mapping");
-    auto m = Loader(path, profile).Load(root);
-    if (m.ok()) MarkDirect(const_cast<Rule&>((*m)->data));
-    return m;
+    return Loader(path, profile).Load(root);
   } catch (const YAML::Exception& e) {
     return Status(Code::kInvalidArgument, path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

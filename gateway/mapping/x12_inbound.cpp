@@ -273,12 +273,9 @@ X12InboundMapper::X12InboundMapper(InboundOptions options, InboundSink& sink)
 X12InboundMapper::~X12InboundMapper() { workers_.reset(); }
 
 void X12InboundMapper::OnInterchangeStart(const edi::InterchangeInfo& info) {
-  AwaitMapped();  // the held sets read the interchange's delimiters and control number
+  // The last interchange's sets were delivered at its end (the validator closes every
+  // interchange it opens), so none is still mapping against the fields overwritten here.
   interchange_ = info;
-  held_.clear();
-  verdicts_.clear();
-  for (auto& lane : lanes_) lane->text_len = 0;
-  group_start_ = 0;
   const partners::PartnerProfile& p = *options_.profile;
   if (p.format == "x12" && (info.sender_id != p.theirs.id || info.sender_qualifier != p.theirs.qualifier) &&
       warned_senders_.insert(info.sender()).second) {
@@ -459,10 +456,6 @@ void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
   }
 }
 
-void X12InboundMapper::AwaitMapped() {
-  if (workers_ != nullptr) workers_->AwaitAll();
-}
-
 void X12InboundMapper::OnGroupEnd(const edi::GroupResult& group) {
   if (group.ak9 == 'R') {
     std::string why = "its group " + group.info.control + " was rejected (AK9 R";
@@ -488,7 +481,7 @@ void X12InboundMapper::OnInterchangeEnd(const edi::InterchangeResult& ix) {
 }
 
 void X12InboundMapper::Deliver() {
-  AwaitMapped();
+  if (workers_ != nullptr) workers_->AwaitAll();
   for (Held& h : held_) {
     if (!h.rejected && h.verdict >= 0) {
       h.rejected = true;
