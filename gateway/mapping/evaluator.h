@@ -375,7 +375,7 @@ class Evaluator {
           }
         } else if (Value(r.parts[0], item, &v)) {
           if (n > 0) out.push_back(',');
-          if (r.parts[0].type == ValueType::kInteger) {
+          if (r.parts[0].type == ValueType::kInteger || r.parts[0].type == ValueType::kBoolean) {
             out += v;
           } else {
             canonical::AppendJsonString(out, v);

@@ -10,6 +10,7 @@
 // same point (the IEA), because the mapper waits there for its interchange's sets.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -70,6 +71,9 @@ struct InboundOptions {
   // Threads that map sets besides the caller's (0: every set is mapped on the caller's
   // thread, at its SE). The caller's thread also maps whenever it would otherwise wait.
   unsigned map_threads = 0;
+  // Sets are mapped by the mapping's SetPlan, and by the Evaluator only when the plan gives
+  // up (set_plan.h). false: every set by the Evaluator (tests compare the two).
+  bool compiled = true;
 };
 
 // The map_threads worth starting for an input of `bytes` (unknown: nullopt): none for small
@@ -96,6 +100,9 @@ class X12InboundMapper final : public edi::ValidationSink {
   // Delivers anything still held (an interchange cut off before its IEA is reported as
   // rejected by the validator's verdict; this only flushes).
   void Finish();
+
+  // Sets mapped so far by a SetPlan (the others went through the Evaluator).
+  size_t compiled_sets() const { return compiled_sets_.load(std::memory_order_relaxed); }
 
  private:
   // A set's outcome, held until its group and interchange are judged. Mapped events are
@@ -140,6 +147,7 @@ class X12InboundMapper final : public edi::ValidationSink {
   std::string time_;         // the group's GS04/GS05 as RFC 3339
   std::vector<std::unique_ptr<Lane>> lanes_;  // lane 0: the caller's thread
   std::unique_ptr<Workers> workers_;          // null without map_threads
+  std::atomic<size_t> compiled_sets_{0};
 };
 
 // Maps every document of an XML file (`bytes`) with the profile's XML mappings.

@@ -355,6 +355,82 @@ void SetTree::FindAll(const X12Path& path, const Scope& scope, std::vector<Match
   });
 }
 
+void SetTree::FindTogether(const std::vector<X12Path>& paths, const std::vector<int>& slots, const Scope& scope,
+                           int* out) const {
+  // The levels of FindOneStep, walked once; at each level every path still pending is tried
+  // against the level's members in order, so each takes its first match as it would alone.
+  constexpr size_t kMax = 64;
+  int pending[kMax];
+  size_t left = 0;
+  for (int slot : slots) {
+    out[slot] = -1;
+    if (count_ == 0) continue;
+    if (left == kMax) {  // more one-step paths than one object should have: one by one
+      Match m;
+      if (FindOneStep(paths[static_cast<size_t>(slot)], scope, &m)) out[slot] = m.segment;
+      continue;
+    }
+    pending[left++] = slot;
+  }
+  const auto key_of = [&](int in) {
+    return records_[static_cast<size_t>(instances_[static_cast<size_t>(in)].trigger)].key;
+  };
+  // Settles pending[i] with `segment` when `segment` (whose key matched) meets its conditions.
+  const auto take = [&](size_t& i, int segment) {
+    const PathStep& st = paths[static_cast<size_t>(pending[i])].steps[0];
+    if (!st.conditions.empty() && !Conditions(st, segment)) {
+      ++i;
+      return;
+    }
+    out[pending[i]] = segment;
+    pending[i] = pending[--left];  // order among the pending does not matter
+  };
+  uint32_t root_exclude = 0;
+  for (const Scope* s = &scope; s != nullptr && left > 0; s = s->outer) {
+    if (s->segment >= 0) {
+      const uint32_t key = records_[static_cast<size_t>(s->segment)].key;
+      for (size_t i = 0; i < left;) {
+        if (paths[static_cast<size_t>(pending[i])].steps[0].key != key) {
+          ++i;
+          continue;
+        }
+        take(i, s->segment);
+      }
+    }
+    int below = -1;
+    for (int in = s->instance; in > kRoot && left > 0; below = in, in = instances_[static_cast<size_t>(in)].parent) {
+      const Instance& inst = instances_[static_cast<size_t>(in)];
+      const uint32_t exclude = below >= 0 ? key_of(below) : 0;
+      const size_t n = inst.keys.size();
+      for (size_t k = 0; k < n && left > 0; ++k) {
+        const uint32_t key = inst.keys[k];
+        const int item = inst.items[k];
+        if (item < 0 && exclude != 0 && key == exclude) continue;
+        const int seg = item >= 0 ? item : instances_[static_cast<size_t>(~item)].trigger;
+        for (size_t i = 0; i < left;) {
+          if (paths[static_cast<size_t>(pending[i])].steps[0].key != key) {
+            ++i;
+            continue;
+          }
+          take(i, seg);
+        }
+      }
+      if (s == &scope && inst.parent == kRoot) root_exclude = key_of(in);
+    }
+  }
+  for (size_t i = 0; i < left; ++i) {
+    Match m;
+    if (FindAtRoot(paths[static_cast<size_t>(pending[i])], root_exclude, &m)) out[pending[i]] = m.segment;
+  }
+}
+
+std::string_view SetTree::Value(const X12Path& path, int seg) const {
+  if (seg < 0 || path.element <= 0) return {};
+  const edi::Segment& s = segment(seg);
+  if (path.component > 0) return s.component(static_cast<size_t>(path.element), static_cast<size_t>(path.component));
+  return s.element(static_cast<size_t>(path.element));
+}
+
 std::string_view SetTree::Value(const X12Path& path, const Match& m) const {
   if (m.segment < 0 || path.element <= 0) return {};
   const edi::Segment& s = segment(m.segment);

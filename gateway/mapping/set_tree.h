@@ -73,6 +73,16 @@ class SetTree {
   void FindAll(const X12Path& path, const Scope& scope, std::vector<Match>* out) const;
   // The element/component the path addresses in a matched segment ("" when absent).
   std::string_view Value(const X12Path& path, const Match& m) const;
+  std::string_view Value(const X12Path& path, int segment) const;
+
+  // Find for several paths at once, each one step, relative and not "**/" (OneStep): one walk
+  // up the scope's levels serves them all. out[slot] is the matched segment of paths[slot]
+  // for each slot in `slots` (other entries are left alone), or -1 when nothing matches.
+  void FindTogether(const std::vector<X12Path>& paths, const std::vector<int>& slots, const Scope& scope,
+                    int* out) const;
+  static bool OneStep(const X12Path& path) {
+    return path.steps.size() == 1 && !path.absolute && !path.steps[0].descendant;
+  }
 
  private:
   struct Record {

@@ -9,6 +9,7 @@
 
 #include "gateway/mapping/evaluator.h"
 #include "gateway/mapping/inbound.h"
+#include "gateway/mapping/set_plan.h"
 #include "spool/idempotency_key.h"
 
 namespace gateway::mapping {
@@ -107,6 +108,7 @@ struct X12InboundMapper::Lane {
   const Mapping* mapping = nullptr;
   std::unique_ptr<X12Source> src;
   std::unique_ptr<Evaluator<X12Source>> ev;
+  std::unique_ptr<SetPlan> plan;  // without --explain: the Evaluator is for sets the plan gives up on
   // The held events, keys and explanations: the first text_len bytes of text. Its size only
   // grows (to the largest interchange's share), so writing into it never zero-fills.
   std::string text;
@@ -365,6 +367,7 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
       s.mapping = &mapping;
       s.src = std::make_unique<X12Source>(mapping, s.pool);
       s.ev = std::make_unique<Evaluator<X12Source>>(mapping, *s.src, &s.errors, options_.explain ? &s.explain : nullptr);
+      s.plan = options_.explain || !options_.compiled ? nullptr : std::make_unique<SetPlan>(mapping);
     }
     s.src->Bind(tree);
     s.errors.clear();
@@ -382,16 +385,47 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
     // of every event's data otherwise). A set with errors is cut off again.
     const size_t event_begin = s.text_len;
     canonical::JsonBuffer out(s.text, canonical::JsonBuffer::Scratch{}, s.text_len);
+    std::string key;
+    const auto head = [&] {
+      key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, s.peeked_key,
+                                      spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
+      canonical::Envelope env;
+      env.partner = options_.profile->id;
+      env.type = mapping.type;
+      env.time = h.time;
+      env.idempotency_key = key;
+      env.source = &s.source;
+      canonical::AppendCloudEventHead(out, env);
+    };
+    // The event is done when the plan managed the whole set (it reports nothing); the key
+    // parts it found are those of the event.
+    const auto done = [&](const std::vector<std::string>& parts) {
+      h.origin.key_type = mapping.key_type;
+      h.origin.business_key = parts;
+      h.lane = s.index;
+      h.event_begin = event_begin;
+      h.event_end = out.size();
+      out.append(key);
+      h.key_end = out.size();
+      if (options_.explain) {
+        out.append(SetName(h.set_id, h.control, h.group) + " -> " + mapping.type + " (" + mapping.file + ")\n");
+        out.append(s.explain);
+      }
+      h.explain_end = out.size();
+      s.text_len = out.size();
+    };
+    if (s.plan != nullptr && s.plan->Begin(tree, &s.peeked_key)) {
+      head();
+      if (s.plan->WriteData(out)) {
+        out.push_back('}');
+        done(s.peeked_key);
+        compiled_sets_.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      out.resize(event_begin);
+    }
     ev.PeekKeyParts(mapping.data, root, &s.peeked_key);
-    const std::string key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, s.peeked_key,
-                                                      spool::ControlNumbers{s.source.isa13, s.source.gs06, s.source.st02});
-    canonical::Envelope env;
-    env.partner = options_.profile->id;
-    env.type = mapping.type;
-    env.time = h.time;
-    env.idempotency_key = key;
-    env.source = &s.source;
-    canonical::AppendCloudEventHead(out, env);
+    head();
     ev.Object(mapping.data, root, out, "data");
     out.push_back('}');
 
@@ -422,18 +456,7 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
       h.rejection.errors = s.errors;
       return;  // text_len unchanged: the event written is dropped
     }
-    h.origin.business_key = parts;
-    h.lane = s.index;
-    h.event_begin = event_begin;
-    h.event_end = out.size();
-    out.append(key);
-    h.key_end = out.size();
-    if (options_.explain) {
-      out.append(SetName(h.set_id, h.control, h.group) + " -> " + mapping.type + " (" + mapping.file + ")\n");
-      out.append(s.explain);
-    }
-    h.explain_end = out.size();
-    s.text_len = out.size();
+    done(parts);
   } catch (const std::exception& e) {
     // Nothing here should throw but allocation; the set is held back, not lost, and the
     // other sets (and the threads mapping them) go on.
