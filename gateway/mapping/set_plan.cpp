@@ -13,10 +13,26 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view TrimmedView(std::string_view v) {
+inline std::string_view TrimmedView(std::string_view v) {
+  if (v.empty() || (!IsSpace(v.front()) && !IsSpace(v.back()))) return v;  // nearly always
   while (!v.empty() && IsSpace(v.front())) v.remove_prefix(1);
   while (!v.empty() && IsSpace(v.back())) v.remove_suffix(1);
   return v;
+}
+
+bool SameText(const std::string& a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+bool AnyOf(const std::vector<std::string>& values, std::string_view v) {
+  for (const std::string& x : values) {
+    if (SameText(x, v)) return true;
+  }
+  return false;
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -107,6 +123,10 @@ void SetPlan::ShareSteps(Node* n) const {
 SetPlan::Node SetPlan::Compile(const Rule& r) {
   Node n;
   n.rule = &r;
+  n.plain = r.kind == Rule::Kind::kValue && r.combine == Rule::Combine::kNone && r.source >= 0 && !r.constant &&
+            !r.when && !r.upper && !r.has_map && r.table < 0 && r.trim &&
+            (r.type == ValueType::kString ||
+             ((r.type == ValueType::kDecimal || r.type == ValueType::kInteger) && r.implied_decimals == 0));
   for (const Rule& f : r.fields) n.fields.push_back(Compile(f));
   if (r.kind == Rule::Kind::kArray) {
     for (const Rule& f : r.fields) Collect(f, &n.bind);  // read in each item's scope
@@ -206,10 +226,10 @@ bool SetPlan::Test(const Condition& c, const Ctx& ctx) {
     case Condition::Op::kMissing: return !present;
     case Condition::Op::kEq:
     case Condition::Op::kIn:
-      return present && std::find(c.values.begin(), c.values.end(), v) != c.values.end();
+      return present && AnyOf(c.values, v);
     case Condition::Op::kNe:
     case Condition::Op::kNotIn:
-      return !present || std::find(c.values.begin(), c.values.end(), v) == c.values.end();
+      return !present || !AnyOf(c.values, v);
   }
   return false;
 }
@@ -320,7 +340,7 @@ bool SetPlan::Lookup(const Rule& r, std::string_view* v, bool* present) {
   const std::string* hit = nullptr;
   if (r.has_map) {
     for (const auto& [k, mapped] : r.map) {
-      if (k == *v) hit = &mapped;  // the last entry wins, as in the Evaluator
+      if (SameText(k, *v)) hit = &mapped;  // the last entry wins, as in the Evaluator
     }
   } else {
     const partners::CodeTable& t = m_.tables[static_cast<size_t>(r.table)];
@@ -390,6 +410,24 @@ SetPlan::Got SetPlan::WriteField(const Node& n, const Ctx& ctx, canonical::JsonB
   switch (r.kind) {
     case Rule::Kind::kValue: {
       std::string_view v;
+      if (n.plain) {
+        const bool found = Scalar(r.source, ctx, &v);
+        if (found) v = TrimmedView(v);
+        if (found && !v.empty()) {
+          if (r.type == ValueType::kString || NormalNumber(v, r.type == ValueType::kInteger)) {
+            Key(out, r);
+            if (r.type == ValueType::kInteger) {
+              out.append(v);
+            } else {
+              canonical::AppendJsonString(out, v);
+            }
+            return Got::kPresent;
+          }
+        } else if (!r.default_value && !r.required) {
+          break;  // absent
+        }
+        // A number to normalise, a default or a missing required value: the general way.
+      }
       const Got g = Value(r, ctx, &v, 0);
       if (g == Got::kGiveUp) return g;
       if (g == Got::kAbsent) break;

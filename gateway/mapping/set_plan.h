@@ -46,6 +46,9 @@ class SetPlan {
     // (W12-01 and W12-08 look for the same W12), the others take their step's match.
     std::vector<int> bind;
     std::vector<std::pair<int, int>> same_step;  // (source, the source in `bind` with its step)
+    // A value field that is one source's text, trimmed (and as written, when it is a number
+    // already in normal form): written without the general steps of Value.
+    bool plain = false;
   };
   struct Ctx {
     SetTree::Scope scope;

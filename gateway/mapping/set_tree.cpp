@@ -349,7 +349,59 @@ bool SetTree::Find(const X12Path& path, const Scope& scope, Match* out) const {
   });
 }
 
+// FindAll for a one-step path: the levels of ForEachLevel, each level one scan of its
+// members' keys (TryLevel, Walk and MatchItem folded as in FindOneStep).
+void SetTree::FindAllOneStep(const X12Path& path, const Scope& scope, std::vector<Match>* out) const {
+  const PathStep& st = path.steps[0];
+  const uint32_t want = st.key;
+  const bool plain = st.conditions.empty();
+  const auto key_of = [&](int in) {
+    return records_[static_cast<size_t>(instances_[static_cast<size_t>(in)].trigger)].key;
+  };
+  const auto scan = [&](int in, uint32_t exclude) {
+    const Instance& inst = instances_[static_cast<size_t>(in)];
+    bool any = false;
+    const size_t n = inst.keys.size();
+    for (size_t k = 0; k < n; ++k) {
+      if (inst.keys[k] != want) continue;
+      const int item = inst.items[k];
+      if (item >= 0) {
+        if (plain || Conditions(st, item)) {
+          out->push_back(Match{-1, item});
+          any = true;
+        }
+        continue;
+      }
+      if (exclude != 0 && want == exclude) continue;
+      const int trig = instances_[static_cast<size_t>(~item)].trigger;
+      if (plain || Conditions(st, trig)) {
+        out->push_back(Match{~item, trig});
+        any = true;
+      }
+    }
+    return any;
+  };
+  uint32_t root_exclude = 0;
+  for (const Scope* s = &scope; s != nullptr; s = s->outer) {
+    if (s->segment >= 0 && records_[static_cast<size_t>(s->segment)].key == want &&
+        (plain || Conditions(st, s->segment))) {
+      out->push_back(Match{-1, s->segment});
+      return;
+    }
+    int below = -1;
+    for (int in = s->instance; in > kRoot; below = in, in = instances_[static_cast<size_t>(in)].parent) {
+      if (scan(in, below >= 0 ? key_of(below) : 0)) return;
+      if (s == &scope && instances_[static_cast<size_t>(in)].parent == kRoot) root_exclude = key_of(in);
+    }
+  }
+  scan(kRoot, root_exclude);
+}
+
 void SetTree::FindAll(const X12Path& path, const Scope& scope, std::vector<Match>* out) const {
+  if (OneStep(path)) {
+    if (count_ > 0) FindAllOneStep(path, scope, out);
+    return;
+  }
   ForEachLevel(path, scope, [&](int seg, int inst, uint32_t exclude) {
     return TryLevel(path, seg, inst, exclude, true, out, nullptr);
   });

@@ -121,6 +121,7 @@ class SetTree {
   };
   bool FindAtRoot(const X12Path& path, uint32_t exclude, Match* out) const;
   bool FindOneStep(const X12Path& path, const Scope& scope, Match* out) const;
+  void FindAllOneStep(const X12Path& path, const Scope& scope, std::vector<Match>* out) const;
   mutable std::vector<RootMemo> memo_;
   uint64_t generation_ = 0;
 

@@ -14,16 +14,28 @@ using yamlutil::CheckKeys;
 using yamlutil::Error;
 using yamlutil::GetString;
 
+namespace {
+// Codes are a few bytes: sizes first, then the bytes inline (no memcmp call per entry; the
+// mapper looks up several codes per line).
+bool SameCode(const std::string& a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
 const std::string* CodeTable::Find(std::string_view code) const {
   for (const auto& [k, v] : entries) {
-    if (k == code) return &v;
+    if (SameCode(k, code)) return &v;
   }
   return nullptr;
 }
 
 const std::string* CodeTable::FindReverse(std::string_view code) const {
   for (const auto& [k, v] : entries) {
-    if (v == code) return &k;
+    if (SameCode(v, code)) return &k;
   }
   return nullptr;
 }
