@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 
 #include "gateway/mapping/decimal.h"
 #include "gateway/mapping/transforms.h"
@@ -127,6 +128,11 @@ SetPlan::Node SetPlan::Compile(const Rule& r) {
             !r.when && !r.upper && !r.has_map && r.table < 0 && r.trim &&
             (r.type == ValueType::kString ||
              ((r.type == ValueType::kDecimal || r.type == ValueType::kInteger) && r.implied_decimals == 0));
+  const std::string key = !r.json_key.empty() ? r.json_key : "\"" + r.name + "\":";
+  if (key.size() <= Node::kKeyBuffer) {
+    std::copy(key.begin(), key.end(), n.key.begin());
+    n.key_size = key.size();
+  }
   for (const Rule& f : r.fields) n.fields.push_back(Compile(f));
   if (r.kind == Rule::Kind::kArray) {
     for (const Rule& f : r.fields) Collect(f, &n.bind);  // read in each item's scope
@@ -391,6 +397,15 @@ SetPlan::Got SetPlan::Value(const Rule& r, const Ctx& ctx, std::string_view* v, 
   return present ? Got::kPresent : Got::kAbsent;
 }
 
+void SetPlan::WriteKey(const Node& n, canonical::JsonBuffer& out) {
+  if (n.key_size == 0) {
+    Key(out, *n.rule);
+    return;
+  }
+  std::memcpy(out.Reserve(Node::kKeyBuffer), n.key.data(), Node::kKeyBuffer);
+  out.Commit(n.key_size);
+}
+
 bool SetPlan::WriteObject(const Node& n, const Ctx& ctx, canonical::JsonBuffer& out) {
   out.push_back('{');
   bool first = true;
@@ -415,7 +430,7 @@ SetPlan::Got SetPlan::WriteField(const Node& n, const Ctx& ctx, canonical::JsonB
         if (found) v = TrimmedView(v);
         if (found && !v.empty()) {
           if (r.type == ValueType::kString || NormalNumber(v, r.type == ValueType::kInteger)) {
-            Key(out, r);
+            WriteKey(n, out);
             if (r.type == ValueType::kInteger) {
               out.append(v);
             } else {
@@ -431,7 +446,7 @@ SetPlan::Got SetPlan::WriteField(const Node& n, const Ctx& ctx, canonical::JsonB
       const Got g = Value(r, ctx, &v, 0);
       if (g == Got::kGiveUp) return g;
       if (g == Got::kAbsent) break;
-      Key(out, r);
+      WriteKey(n, out);
       if (r.type == ValueType::kInteger || r.type == ValueType::kBoolean) {
         out.append(v);
       } else {
@@ -441,7 +456,7 @@ SetPlan::Got SetPlan::WriteField(const Node& n, const Ctx& ctx, canonical::JsonB
     }
     case Rule::Kind::kObject: {
       if (r.when && !Test(*r.when, ctx)) break;
-      Key(out, r);
+      WriteKey(n, out);
       const size_t body = out.size();
       if (!WriteObject(n, ctx, out)) return Got::kGiveUp;
       if (out.size() - body == 2) {  // "{}"
@@ -453,7 +468,7 @@ SetPlan::Got SetPlan::WriteField(const Node& n, const Ctx& ctx, canonical::JsonB
     case Rule::Kind::kArray:
     case Rule::Kind::kCollect: {
       if (r.when && !Test(*r.when, ctx)) break;
-      Key(out, r);
+      WriteKey(n, out);
       const size_t body = out.size();
       if (!WriteArray(n, ctx, out)) return Got::kGiveUp;
       if (out.size() - body == 2) {  // "[]"

@@ -49,6 +49,11 @@ class SetPlan {
     // A value field that is one source's text, trimmed (and as written, when it is a number
     // already in normal form): written without the general steps of Value.
     bool plain = false;
+    // `"name":` in a fixed-size buffer, copied whole (a constant-size copy is a couple of
+    // vector moves) and cut to key_size; 0 when the key is longer (written the general way).
+    static constexpr size_t kKeyBuffer = 48;
+    std::array<char, kKeyBuffer> key{};
+    size_t key_size = 0;
   };
   struct Ctx {
     SetTree::Scope scope;
@@ -71,6 +76,7 @@ class SetPlan {
   Got Value(const Rule& r, const Ctx& ctx, std::string_view* v, size_t depth);
   Got Raw(const Rule& r, const Ctx& ctx, std::string_view* v, size_t depth);
   bool Lookup(const Rule& r, std::string_view* v, bool* present);
+  static void WriteKey(const Node& n, canonical::JsonBuffer& out);
   bool WriteObject(const Node& n, const Ctx& ctx, canonical::JsonBuffer& out);
   Got WriteField(const Node& n, const Ctx& ctx, canonical::JsonBuffer& out, bool first);
   bool WriteArray(const Node& n, const Ctx& ctx, canonical::JsonBuffer& out);

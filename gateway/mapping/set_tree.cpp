@@ -411,44 +411,47 @@ void SetTree::FindTogether(const std::vector<X12Path>& paths, const std::vector<
                            int* out) const {
   // The levels of FindOneStep, walked once; at each level every path still pending is tried
   // against the level's members in order, so each takes its first match as it would alone.
+  // The pending paths' tag keys and steps sit in small arrays: the member loop compares keys
+  // without going through the paths.
   constexpr size_t kMax = 64;
   int pending[kMax];
+  uint32_t want[kMax];
+  const PathStep* step[kMax];
   size_t left = 0;
   for (int slot : slots) {
     out[slot] = -1;
     if (count_ == 0) continue;
+    const X12Path& path = paths[static_cast<size_t>(slot)];
     if (left == kMax) {  // more one-step paths than one object should have: one by one
       Match m;
-      if (FindOneStep(paths[static_cast<size_t>(slot)], scope, &m)) out[slot] = m.segment;
+      if (FindOneStep(path, scope, &m)) out[slot] = m.segment;
       continue;
     }
-    pending[left++] = slot;
+    pending[left] = slot;
+    want[left] = path.steps[0].key;
+    step[left] = &path.steps[0];
+    ++left;
   }
   const auto key_of = [&](int in) {
     return records_[static_cast<size_t>(instances_[static_cast<size_t>(in)].trigger)].key;
   };
-  // Settles pending[i] with `segment` when `segment` (whose key matched) meets its conditions.
-  const auto take = [&](size_t& i, int segment) {
-    const PathStep& st = paths[static_cast<size_t>(pending[i])].steps[0];
-    if (!st.conditions.empty() && !Conditions(st, segment)) {
-      ++i;
-      return;
+  // Tries `segment` (whose tag key is `key`) for every pending path.
+  const auto offer = [&](uint32_t key, int segment) {
+    for (size_t i = 0; i < left;) {
+      if (want[i] != key || (!step[i]->conditions.empty() && !Conditions(*step[i], segment))) {
+        ++i;
+        continue;
+      }
+      out[pending[i]] = segment;
+      --left;  // order among the pending does not matter
+      pending[i] = pending[left];
+      want[i] = want[left];
+      step[i] = step[left];
     }
-    out[pending[i]] = segment;
-    pending[i] = pending[--left];  // order among the pending does not matter
   };
   uint32_t root_exclude = 0;
   for (const Scope* s = &scope; s != nullptr && left > 0; s = s->outer) {
-    if (s->segment >= 0) {
-      const uint32_t key = records_[static_cast<size_t>(s->segment)].key;
-      for (size_t i = 0; i < left;) {
-        if (paths[static_cast<size_t>(pending[i])].steps[0].key != key) {
-          ++i;
-          continue;
-        }
-        take(i, s->segment);
-      }
-    }
+    if (s->segment >= 0) offer(records_[static_cast<size_t>(s->segment)].key, s->segment);
     int below = -1;
     for (int in = s->instance; in > kRoot && left > 0; below = in, in = instances_[static_cast<size_t>(in)].parent) {
       const Instance& inst = instances_[static_cast<size_t>(in)];
@@ -458,14 +461,7 @@ void SetTree::FindTogether(const std::vector<X12Path>& paths, const std::vector<
         const uint32_t key = inst.keys[k];
         const int item = inst.items[k];
         if (item < 0 && exclude != 0 && key == exclude) continue;
-        const int seg = item >= 0 ? item : instances_[static_cast<size_t>(~item)].trigger;
-        for (size_t i = 0; i < left;) {
-          if (paths[static_cast<size_t>(pending[i])].steps[0].key != key) {
-            ++i;
-            continue;
-          }
-          take(i, seg);
-        }
+        offer(key, item >= 0 ? item : instances_[static_cast<size_t>(~item)].trigger);
       }
       if (s == &scope && inst.parent == kRoot) root_exclude = key_of(in);
     }
