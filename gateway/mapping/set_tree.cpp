@@ -466,6 +466,16 @@ void SetTree::FindTogether(const std::vector<X12Path>& paths, const std::vector<
       if (s == &scope && inst.parent == kRoot) root_exclude = key_of(in);
     }
   }
+  if (left > 0 && scope.instance == kRoot && scope.outer == nullptr) {
+    // The set root's own scope (the data object): one scan of the root for all, as at the
+    // levels above; the per-path memo is for lookups that end at the root from below.
+    const Instance& root = instances_[static_cast<size_t>(kRoot)];
+    for (size_t k = 0; k < root.keys.size() && left > 0; ++k) {
+      const int item = root.items[k];
+      offer(root.keys[k], item >= 0 ? item : instances_[static_cast<size_t>(~item)].trigger);
+    }
+    return;
+  }
   for (size_t i = 0; i < left; ++i) {
     Match m;
     if (FindAtRoot(paths[static_cast<size_t>(pending[i])], root_exclude, &m)) out[pending[i]] = m.segment;
