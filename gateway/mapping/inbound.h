@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -106,13 +107,14 @@ class X12InboundMapper final : public edi::ValidationSink {
 
  private:
   // A set's outcome, held until its group and interchange are judged. Mapped events are
-  // ranges of their lane's text (one buffer per mapping thread, reused for each
-  // interchange), so holding costs no allocation.
+  // ranges of their lane's text (blocks per mapping thread, reused for each interchange),
+  // so holding costs no allocation.
   struct Held {
     bool rejected = false;
     const Mapping* mapping = nullptr;
     SetTree* tree = nullptr;  // while the set waits to be mapped
     int lane = 0;
+    size_t block = 0;  // of the lane's text
     int verdict = -1;  // verdicts_ entry of the first group or interchange rejection
     size_t event_begin = 0, event_end = 0, key_end = 0, explain_end = 0;  // key and explain follow the event
     std::string set_id, control, group, time;
@@ -126,6 +128,8 @@ class X12InboundMapper final : public edi::ValidationSink {
   // Maps h's set (h.tree) into lane's text; runs on any thread, touching only h and lane.
   void MapSet(Held& h, Lane& lane);
   void RejectHeld(size_t from, const std::string& why);
+  // A block for a lane's text (Lane::blocks), from the pool when there is one; any thread.
+  std::string TakeBlock();
   // Waits for the held sets to be mapped (mapping some of them meanwhile), then hands them
   // to the sink in order and starts the next interchange's holding afresh.
   void Deliver();
@@ -148,6 +152,8 @@ class X12InboundMapper final : public edi::ValidationSink {
   std::vector<std::unique_ptr<Lane>> lanes_;  // lane 0: the caller's thread
   std::unique_ptr<Workers> workers_;          // null without map_threads
   std::atomic<size_t> compiled_sets_{0};
+  std::mutex blocks_mu_;
+  std::vector<std::string> free_blocks_;  // lanes' text blocks between interchanges
 };
 
 // Maps every document of an XML file (`bytes`) with the profile's XML mappings.

@@ -109,9 +109,15 @@ struct X12InboundMapper::Lane {
   std::unique_ptr<X12Source> src;
   std::unique_ptr<Evaluator<X12Source>> ev;
   std::unique_ptr<SetPlan> plan;  // without --explain: the Evaluator is for sets the plan gives up on
-  // The held events, keys and explanations: the first text_len bytes of text. Its size only
-  // grows (to the largest interchange's share), so writing into it never zero-fills.
-  std::string text;
+  // The held events, keys and explanations, in blocks taken from the mapper's pool: the
+  // first text_len bytes of the last block, and the blocks before it. A set starts a new
+  // block once the current one holds kBlockBytes, so a block is never copied to grow past
+  // that (a copy makes old and new resident at once), and an interchange of any size takes
+  // blocks, not one string of its size. Blocks go back to the pool when the interchange is
+  // delivered and keep their size, so writing into them never zero-fills again, and the
+  // lanes together hold about one interchange's events, however the sets fell to them.
+  static constexpr size_t kBlockBytes = size_t{2} << 20;
+  std::vector<std::string> blocks;
   size_t text_len = 0;
 };
 
@@ -358,6 +364,14 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
   workers_->Submit(&h);
 }
 
+std::string X12InboundMapper::TakeBlock() {
+  std::lock_guard lock(blocks_mu_);
+  if (free_blocks_.empty()) return std::string();
+  std::string b = std::move(free_blocks_.back());
+  free_blocks_.pop_back();
+  return b;
+}
+
 void X12InboundMapper::MapSet(Held& h, Lane& s) {
   const Mapping& mapping = *h.mapping;
   SetTree& tree = *h.tree;
@@ -383,8 +397,12 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
     // The event is written in place at the end of the lane's text: the envelope first, which
     // carries the idempotency key, so the key fields are evaluated ahead of the data (a copy
     // of every event's data otherwise). A set with errors is cut off again.
+    if (s.blocks.empty() || s.text_len >= Lane::kBlockBytes) {
+      s.blocks.push_back(TakeBlock());
+      s.text_len = 0;
+    }
     const size_t event_begin = s.text_len;
-    canonical::JsonBuffer out(s.text, canonical::JsonBuffer::Scratch{}, s.text_len);
+    canonical::JsonBuffer out(s.blocks.back(), canonical::JsonBuffer::Scratch{}, s.text_len);
     std::string key;
     const auto head = [&] {
       key = spool::MakeIdempotencyKey(options_.profile->id, mapping.key_type, s.peeked_key,
@@ -403,6 +421,7 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
       h.origin.key_type = mapping.key_type;
       h.origin.business_key = parts;
       h.lane = s.index;
+      h.block = s.blocks.size() - 1;
       h.event_begin = event_begin;
       h.event_end = out.size();
       out.append(key);
@@ -517,7 +536,7 @@ void X12InboundMapper::Deliver() {
       sink_.OnRejected(std::move(h.rejection));
       continue;
     }
-    const std::string& text = lanes_[static_cast<size_t>(h.lane)]->text;
+    const std::string& text = lanes_[static_cast<size_t>(h.lane)]->blocks[h.block];
     MappedMessage m;
     m.type = h.mapping->type;
     m.event = std::string_view(text).substr(h.event_begin, h.event_end - h.event_begin);
@@ -528,7 +547,12 @@ void X12InboundMapper::Deliver() {
   }
   held_.clear();
   verdicts_.clear();
-  for (auto& lane : lanes_) lane->text_len = 0;
+  std::lock_guard lock(blocks_mu_);
+  for (auto& lane : lanes_) {
+    for (std::string& b : lane->blocks) free_blocks_.push_back(std::move(b));
+    lane->blocks.clear();
+    lane->text_len = 0;
+  }
   group_start_ = 0;
 }
 
