@@ -54,6 +54,21 @@ void Segment::Split() const {
   // per element. Only whole 16-byte blocks inside `raw` are loaded; the tail goes byte-wise.
 #if defined(__SSE2__)
   const __m128i vsep = _mm_set1_epi8(sep);
+  if (padded_) {  // blocks may run past the end: the bits beyond it are dropped
+    for (; p < end; p += 16) {
+      auto mask = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), vsep)));
+      if (end - p < 16) mask &= (1u << (end - p)) - 1;
+      while (mask != 0) {
+        const char* q = p + __builtin_ctz(mask);
+        fields_.emplace_back(start, static_cast<size_t>(q - start));
+        start = q + 1;
+        mask &= mask - 1;
+      }
+    }
+    fields_.emplace_back(start, static_cast<size_t>(end - start));
+    return;
+  }
   for (; end - p >= 16; p += 16) {
     auto mask = static_cast<unsigned>(
         _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), vsep)));

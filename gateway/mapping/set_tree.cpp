@@ -86,9 +86,12 @@ void SetTree::Add(const edi::Segment& segment, const edi::SegmentContext& contex
 
 void SetTree::Finish(const edi::Delimiters* delimiters) {
   if (segments_.size() < count_) segments_.resize(count_);
+  // Padding after the last segment (the others have the next ones after them) lets Assign
+  // and Split read whole 16-byte blocks.
+  arena_.append(edi::kSegmentPadding, '\0');
   for (size_t i = 0; i < count_; ++i) {
     const Record& r = records_[i];
-    segments_[i].Assign(std::string_view(arena_.data() + r.begin, r.size), r.offset, delimiters);
+    segments_[i].Assign(std::string_view(arena_.data() + r.begin, r.size), r.offset, delimiters, true);
   }
   if (!hl_.empty()) ReparentHl();
 }
