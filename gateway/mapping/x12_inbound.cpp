@@ -108,7 +108,10 @@ struct X12InboundMapper::Lane {
   const Mapping* mapping = nullptr;
   std::unique_ptr<X12Source> src;
   std::unique_ptr<Evaluator<X12Source>> ev;
-  std::unique_ptr<SetPlan> plan;  // without --explain: the Evaluator is for sets the plan gives up on
+  SetPlan* plan = nullptr;  // without --explain: the Evaluator is for sets the plan gives up on
+  // The plans of the mappings this lane has used: a file that mixes 945s and 856s switches
+  // mappings from set to set, and compiling is not per set work.
+  std::vector<std::pair<const Mapping*, std::unique_ptr<SetPlan>>> plans;
   // The held events, keys and explanations, in blocks taken from the mapper's pool: the
   // first text_len bytes of the last block, and the blocks before it. A set starts a new
   // block once the current one holds kBlockBytes, so a block is never copied to grow past
@@ -381,7 +384,12 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
       s.mapping = &mapping;
       s.src = std::make_unique<X12Source>(mapping, s.pool);
       s.ev = std::make_unique<Evaluator<X12Source>>(mapping, *s.src, &s.errors, options_.explain ? &s.explain : nullptr);
-      s.plan = options_.explain || !options_.compiled ? nullptr : std::make_unique<SetPlan>(mapping);
+      s.plan = nullptr;
+      if (!options_.explain && options_.compiled) {
+        auto it = std::find_if(s.plans.begin(), s.plans.end(), [&](const auto& p) { return p.first == &mapping; });
+        if (it == s.plans.end()) it = s.plans.insert(s.plans.end(), {&mapping, std::make_unique<SetPlan>(mapping)});
+        s.plan = it->second.get();
+      }
     }
     s.src->Bind(tree);
     s.errors.clear();
