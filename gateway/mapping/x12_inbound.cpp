@@ -387,7 +387,7 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
       s.plan = nullptr;
       if (!options_.explain && options_.compiled) {
         auto it = std::find_if(s.plans.begin(), s.plans.end(), [&](const auto& p) { return p.first == &mapping; });
-        if (it == s.plans.end()) it = s.plans.insert(s.plans.end(), {&mapping, std::make_unique<SetPlan>(mapping)});
+        if (it == s.plans.end()) it = s.plans.emplace(s.plans.end(), &mapping, std::make_unique<SetPlan>(mapping));
         s.plan = it->second.get();
       }
     }
