@@ -4,7 +4,10 @@
 //                pays before it does anything (the floor);
 //   BM_Map       mapping::MapFile with the shipped config and partner example-3pl (sha256
 //                pass, validation, set trees, rule evaluation, event JSON), into a sink that
-//                only counts, so Map/Validate is the cost the mapper adds.
+//                only counts, so Map/Validate is the cost the mapper adds;
+//   BM_MapSets   the mapper alone on one thread (no sha256 pass, no mapping threads), with
+//                the compiled mapping (compiled:1) and with the rule-by-rule Evaluator
+//                (compiled:0): their ratio is what the compiled form saves.
 // The config is found as $EDIGATE_CONFIG or config.example.yaml in the current directory or
 // above it: run from the repository, e.g. build/bench/map_bench [--benchmark_filter=Map].
 #include <benchmark/benchmark.h>
@@ -19,6 +22,7 @@
 #include "bench/x12_generator.h"
 #include "edi/byte_source.h"
 #include "edi/validator.h"
+#include "gateway/mapping/inbound.h"
 #include "gateway/mapping/map_file.h"
 
 namespace {
@@ -91,8 +95,37 @@ void BM_Map(benchmark::State& state) {
       static_cast<double>(sink.bytes) / static_cast<double>(state.iterations() * fs::file_size(file));
 }
 
+void BM_MapSets(benchmark::State& state) {
+  const std::string& file = DataFile();
+  auto setup = gateway::mapping::LoadPartnerSetup(ConfigPath(), "example-3pl");
+  if (!setup.ok()) {
+    state.SkipWithError(setup.status().message().c_str());
+    return;
+  }
+  gateway::mapping::InboundOptions options;
+  options.profile = &setup->profile;
+  options.mappings = setup->inbound;
+  options.source.file = "bench.edi";
+  options.source.sha256 = std::string(64, '0');
+  options.compiled = state.range(0) != 0;
+  CountingSink sink;
+  for (auto _ : state) {
+    auto source = edi::FileSource::Open(file);
+    if (!source.ok()) {
+      state.SkipWithError(source.error().message.c_str());
+      return;
+    }
+    gateway::mapping::X12InboundMapper mapper(options, sink);
+    edi::Validate(**source, mapper);
+    mapper.Finish();
+  }
+  if (sink.mapped == 0 || sink.rejected != 0) state.SkipWithError("the generated 945s did not all map");
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * fs::file_size(file)));
+}
+
 BENCHMARK(BM_Validate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Map)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MapSets)->ArgName("compiled")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
