@@ -81,7 +81,7 @@ class Evaluator {
     if (r.when && !Test(*r.when, ctx)) return false;
     const size_t errors_before = errors_->size();
     bool present = Raw(r, ctx, out);
-    if (present && r.trim && !out->empty() && (IsSpace(out->front()) || IsSpace(out->back()))) TrimSpaces(*out);
+    if (present && r.trim && !out->empty() && (IsBlank(out->front()) || IsBlank(out->back()))) TrimSpaces(*out);
     if (present && out->empty()) present = false;
     if (present && r.upper) ToUpper(*out);
     if (present && (r.has_map || r.table >= 0)) present = Lookup(r, ctx, out);
@@ -239,12 +239,6 @@ class Evaluator {
     return false;
   }
 
-  static bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-  static std::string_view TrimmedView(std::string_view v) {
-    while (!v.empty() && IsSpace(v.front())) v.remove_prefix(1);
-    while (!v.empty() && IsSpace(v.back())) v.remove_suffix(1);
-    return v;
-  }
 
   void Key(canonical::JsonBuffer& out, const Rule& r) {
     if (!r.json_key.empty()) {

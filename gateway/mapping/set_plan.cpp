@@ -12,15 +12,6 @@ namespace gateway::mapping {
 
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-inline std::string_view TrimmedView(std::string_view v) {
-  if (v.empty() || (!IsSpace(v.front()) && !IsSpace(v.back()))) return v;  // nearly always
-  while (!v.empty() && IsSpace(v.front())) v.remove_prefix(1);
-  while (!v.empty() && IsSpace(v.back())) v.remove_suffix(1);
-  return v;
-}
-
 bool SameText(const std::string& a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < b.size(); ++i) {
@@ -247,11 +238,8 @@ size_t SetPlan::Each(int source, const Ctx& ctx, F&& f) {
   matches.clear();
   tree_->FindAll(m_.x12_paths[static_cast<size_t>(source)], ctx.scope, &matches);
   for (size_t i = 0; i < matches.size() && !gave_up_; ++i) {
-    const SetTree::Match& mt = matches[i];
     Ctx item;
-    item.scope.instance = mt.instance >= 0 ? mt.instance : tree_->OwnerOf(mt.segment);
-    item.scope.segment = mt.instance >= 0 ? -1 : mt.segment;
-    item.scope.outer = &ctx.scope;
+    item.scope = tree_->ItemScope(matches[i], &ctx.scope);
     item.index = static_cast<int>(i) + 1;
     f(item);
   }

@@ -71,6 +71,14 @@ class SetTree {
   bool Find(const X12Path& path, const Scope& scope, Match* out) const;
   // Every match of `path` from the first scope level where it matches anything.
   void FindAll(const X12Path& path, const Scope& scope, std::vector<Match>* out) const;
+  // The scope of an `each:` item: the matched loop, or the matched segment in its loop.
+  Scope ItemScope(const Match& m, const Scope* outer) const {
+    Scope s;
+    s.instance = m.instance >= 0 ? m.instance : OwnerOf(m.segment);
+    s.segment = m.instance >= 0 ? -1 : m.segment;
+    s.outer = outer;
+    return s;
+  }
   // The element/component the path addresses in a matched segment ("" when absent).
   std::string_view Value(const X12Path& path, const Match& m) const;
   std::string_view Value(const X12Path& path, int segment) const;

@@ -17,6 +17,14 @@ namespace gateway::mapping {
 bool ConvertValue(ValueType type, int implied_decimals, bool outbound, std::string& value, std::string* why);
 
 void TrimSpaces(std::string& s);
+inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+// `v` without the leading and trailing spaces and tabs TrimSpaces removes.
+inline std::string_view TrimmedView(std::string_view v) {
+  if (v.empty() || (!IsBlank(v.front()) && !IsBlank(v.back()))) return v;  // nearly always
+  while (!v.empty() && IsBlank(v.front())) v.remove_prefix(1);
+  while (!v.empty() && IsBlank(v.back())) v.remove_suffix(1);
+  return v;
+}
 void ToUpper(std::string& s);
 
 }  // namespace gateway::mapping

@@ -58,11 +58,8 @@ class X12Source {
     matches.clear();
     tree_->FindAll(m_.x12_paths[static_cast<size_t>(source)], ctx.scope, &matches);
     for (size_t i = 0; i < matches.size(); ++i) {
-      const SetTree::Match& mt = matches[i];
       Ctx item;
-      item.scope.instance = mt.instance >= 0 ? mt.instance : tree_->OwnerOf(mt.segment);
-      item.scope.segment = mt.instance >= 0 ? -1 : mt.segment;
-      item.scope.outer = &ctx.scope;
+      item.scope = tree_->ItemScope(matches[i], &ctx.scope);
       item.index = static_cast<int>(i) + 1;
       f(item);
     }

@@ -15,6 +15,7 @@
 #include "edi/validator.h"
 #include "gateway/mapping/inbound.h"
 #include "gateway/mapping/map_file.h"
+#include "tests/support/mapping_transcript.h"
 #include "tests/support/x12_text.h"
 
 namespace {
@@ -22,29 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSrc = EDIGATE_SOURCE_DIR;
 
-std::string OriginText(const gateway::mapping::SetOrigin& o) {
-  std::string t = std::to_string(o.index) + " " + o.set_id + " " + o.isa13 + "/" + o.gs06 + "/" + o.st02 + " " + o.key_type;
-  for (const std::string& k : o.business_key) t += " [" + k + "]";
-  return t;
-}
-
-class Transcript : public gateway::mapping::InboundSink {
- public:
-  void OnMapped(const gateway::mapping::MappedMessage& m) override {
-    ++mapped;
-    text += "MAPPED " + std::string(m.type) + " " + std::string(m.idempotency_key) + " " + OriginText(*m.origin) + "\n" +
-            std::string(m.event) + "\n";
-  }
-  void OnRejected(gateway::mapping::RejectedMessage r) override {
-    ++rejected;
-    text += "REJECTED " + r.what + " " + OriginText(r.origin) + "\n";
-    for (const std::string& e : r.errors) text += "  " + e + "\n";
-  }
-  void OnWarning(const std::string& w) override { text += "WARNING " + w + "\n"; }
-  std::string text;
-  int mapped = 0, rejected = 0;
-  size_t compiled = 0;
-};
+using mappingtest::Transcript;
 
 // A mapping with every rule kind and transform, over 945s.
 const char* const kEveryRule = R"(mapping: every-rule
@@ -179,13 +158,7 @@ class SetPlanTest : public ::testing::Test {
     options.source.sha256 = std::string(64, 'b');
     options.map_threads = threads;
     options.compiled = compiled;
-    Transcript t;
-    edi::MemorySource source(input);
-    gateway::mapping::X12InboundMapper mapper(options, t);
-    edi::Validate(source, mapper);
-    mapper.Finish();
-    t.compiled = mapper.compiled_sets();
-    return t;
+    return mappingtest::MapX12(input, options);
   }
 
   void UseEveryRuleMapping() {

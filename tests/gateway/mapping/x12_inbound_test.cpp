@@ -14,6 +14,7 @@
 #include "edi/validator.h"
 #include "gateway/mapping/inbound.h"
 #include "gateway/mapping/map_file.h"
+#include "tests/support/mapping_transcript.h"
 #include "tests/support/x12_text.h"
 
 namespace {
@@ -21,29 +22,7 @@ namespace {
 const std::string kSrc = EDIGATE_SOURCE_DIR;
 const std::string kConfig = kSrc + "/config.example.yaml";
 
-std::string OriginText(const gateway::mapping::SetOrigin& o) {
-  std::string t = std::to_string(o.index) + " " + o.set_id + " " + o.isa13 + "/" + o.gs06 + "/" + o.st02 + " " + o.key_type;
-  for (const std::string& k : o.business_key) t += " [" + k + "]";
-  return t;
-}
-
-// Every sink callback, with its arguments, as text.
-class Transcript : public gateway::mapping::InboundSink {
- public:
-  void OnMapped(const gateway::mapping::MappedMessage& m) override {
-    ++mapped;
-    text += "MAPPED " + std::string(m.type) + " " + std::string(m.idempotency_key) + " " + OriginText(*m.origin) + "\n" +
-            std::string(m.event) + "\n" + std::string(m.explain) + "\n";
-  }
-  void OnRejected(gateway::mapping::RejectedMessage r) override {
-    ++rejected;
-    text += "REJECTED " + r.what + " " + OriginText(r.origin) + "\n";
-    for (const std::string& e : r.errors) text += "  " + e + "\n";
-  }
-  void OnWarning(const std::string& w) override { text += "WARNING " + w + "\n"; }
-  std::string text;
-  int mapped = 0, rejected = 0;
-};
+using mappingtest::Transcript;
 
 class MapThreads : public ::testing::Test {
  protected:
@@ -61,12 +40,7 @@ class MapThreads : public ::testing::Test {
     options.source.sha256 = std::string(64, 'a');
     options.explain = explain;
     options.map_threads = threads;
-    Transcript t;
-    edi::MemorySource source(input);
-    gateway::mapping::X12InboundMapper mapper(options, t);
-    edi::Validate(source, mapper);
-    mapper.Finish();
-    return t;
+    return mappingtest::MapX12(input, options);
   }
 
   gateway::mapping::PartnerSetup setup_;
