@@ -12,6 +12,7 @@
 #include "edi/validator.h"
 #include "edi/x12_time.h"
 #include "gateway/daemon/byte_pipe.h"
+#include "gateway/daemon/crash_point.h"
 #include "gateway/daemon/event_log.h"
 #include "gateway/mapping/inbound.h"
 
@@ -233,7 +234,9 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
   }
   void Push(spool::InboundMessage msg) {
     batch_.push_back(std::move(msg));
-    if (batch_.size() >= kBatch) (void)Flush();
+    if (batch_.size() < kBatch) return;
+    (void)Flush();
+    CrashPoint("mid_file");
   }
   void Fail(const std::string& why) {
     if (error_.empty()) error_ = why;

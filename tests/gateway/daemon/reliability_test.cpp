@@ -151,6 +151,52 @@ TEST_P(CrashTest, Sigkill_ThenRestart_NothingLostNothingDeliveredTwice) {
 INSTANTIATE_TEST_SUITE_P(DaemonReliability, CrashTest,
                          ::testing::Values("download", "after_spool_commit", "after_post", "after_upload"));
 
+// A big file is mapped on mapping threads while its first sets are already in the spool and on
+// their way to the OMS. SIGKILL there (mid_file: right after the first batch of sets is
+// committed), then a restart that processes the file again from the start.
+TEST(DaemonReliability, SigkillMidBigFile_ThenRestart_NothingLostNothingDeliveredTwice) {
+  Harness h;
+  IdempotentOms oms(h.oms());
+  constexpr int kInterchanges = 10, kSetsEach = 100, kSets = kInterchanges * kSetsEach;
+  std::string file;
+  for (int x = 0; x < kInterchanges; ++x) {
+    std::vector<std::string> sets;
+    for (int i = x * kSetsEach + 1; i <= (x + 1) * kSetsEach; ++i) {
+      char control[16];
+      std::snprintf(control, sizeof control, "%04d", i);
+      sets.push_back(Set945(control, "SO-" + std::to_string(i), "SHP-" + std::to_string(i), 10));
+    }
+    IsaFields isa;
+    isa.control = "00000" + std::to_string(5000 + x);
+    file += Interchange(sets, "SW", isa, std::to_string(41 + x));
+  }
+  // Big enough for the mapping threads (gateway::mapping::MapThreadsFor), which the kill stops
+  // in the middle of their work.
+  ASSERT_GE(file.size(), size_t{1} << 20);
+  h.Drop("big.edi", file);
+  h.Start({{"EDIGATE_CRASH_AT", "mid_file"}});
+  ASSERT_TRUE(h.WaitForExit()) << h.Log();
+  EXPECT_EQ(h.exit_code(), 128 + SIGKILL);
+  EXPECT_LT(oms.accepted().size(), static_cast<size_t>(kSets)) << "killed after the whole file was delivered";
+  h.Start();
+  ASSERT_TRUE(WaitFor([&] { return oms.accepted().size() == static_cast<size_t>(kSets); }, 90s))
+      << oms.accepted().size() << " of " << kSets << " accepted\n" << h.Log();
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(oms.accepted(), Expected(kSets));
+  // Sets the OMS answered just before the kill, unrecorded, are sent again with their key (at
+  // most one per delivery worker); nothing else repeats.
+  int requests = 0;
+  for (const auto& [key, n] : Expected(kSets)) requests += oms.requests(key);
+  EXPECT_GE(requests, kSets);
+  EXPECT_LE(requests, kSets + 4);
+  // One 997 per interchange, though the file was processed twice.
+  EXPECT_EQ(Harness::Files(h.outbound()).size(), static_cast<size_t>(kInterchanges));
+  // Each set is one message in the spool, stored once although both runs mapped it.
+  const auto stored = h.Spool({"list", "--kind", "message", "--type", "945", "--limit", "5000", "--json"});
+  EXPECT_EQ(std::count(stored.out.begin(), stored.out.end(), '\n'), kSets) << stored.err;
+  EXPECT_EQ(h.Stop(), 0) << h.Log();
+}
+
 TEST(DaemonReliability, SigtermDrainsAndARestartCarriesOn) {
   Harness h;
   IdempotentOms oms(h.oms());
