@@ -275,6 +275,32 @@ static bool StartsWithIsaTag(std::string_view data) {
   return k == 3;
 }
 
+// `data` without its line breaks, and a layout found in those bytes mapped back to `data`'s.
+static std::string WithoutLineBreaks(std::string_view data) {
+  std::string flat;
+  flat.reserve(data.size());
+  for (char c : data) {
+    if (!IsLineBreak(c)) flat.push_back(c);
+  }
+  return flat;
+}
+
+static IsaLayout MapToRaw(std::string_view data, IsaLayout flat_layout, std::string notice) {
+  auto raw_length = [&](size_t flat_len) {
+    size_t kept = 0;
+    size_t i = 0;
+    for (; i < data.size() && kept < flat_len; ++i) {
+      if (!IsLineBreak(data[i])) ++kept;
+    }
+    return i;
+  };
+  flat_layout.segment_bytes = raw_length(flat_layout.segment_bytes);
+  flat_layout.consumed = raw_length(flat_layout.consumed);
+  flat_layout.wrapped = true;
+  flat_layout.notices.push_back(std::move(notice));
+  return flat_layout;
+}
+
 Result<IsaLayout> DetectIsa(std::string_view data) {
   if (data.size() < 4 || !StartsWithIsaTag(data)) {
     return IsaError("022", 0, "the interchange does not start with ISA");
@@ -284,6 +310,27 @@ Result<IsaLayout> DetectIsa(std::string_view data) {
   const bool breaks_in_isa = raw.ok() ? first_break < raw->segment_bytes
                                       : first_break < kPaddedTerminator;
   if (raw.ok() && !breaks_in_isa) {
+    // A file wrapped at a fixed column may break its line right after ISA16 ("...*>" newline
+    // "~GS*") or inside a multi-byte terminator ("\xE2" newline "\x80\xA6GS*"): the raw bytes
+    // then show a line break, or a cut UTF-8 sequence, as the terminator. A line break that
+    // is the terminator is followed by the next segment's tag, not by more delimiter bytes.
+    if (first_break < raw->segment_bytes + 4) {
+      const Delimiters& d = raw->delimiters;
+      size_t next = first_break;
+      while (next < data.size() && IsLineBreak(data[next])) ++next;
+      const bool line_break_not_terminator = d.terminator_is_line_break() && next < data.size() &&
+                                             !IsAlnum(data[next]) && data[next] != ' ' && data[next] != '\t' &&
+                                             data[next] != '\0';
+      if (line_break_not_terminator || !d.terminator_is_line_break()) {
+        Result<IsaLayout> flat = DetectFlat(WithoutLineBreaks(data));
+        if (flat.ok() && !flat->delimiters.terminator_is_line_break() && flat->segment_bytes == raw->segment_bytes &&
+            (line_break_not_terminator || flat->delimiters.terminator.size() > d.terminator.size())) {
+          return MapToRaw(data, std::move(flat.value()),
+                          "a line break after ISA16 or inside the segment terminator: the file is treated "
+                          "as wrapped at a fixed column and line breaks are removed");
+        }
+      }
+    }
     if (!raw->delimiters.terminator_is_line_break() &&
         LooksWrapped(data, raw->delimiters.terminator)) {
       raw->wrapped = true;
@@ -295,30 +342,13 @@ Result<IsaLayout> DetectIsa(std::string_view data) {
 
   // A line break inside the first 106 bytes: either a wrapped file, or an ISA that ends
   // early. Try without the line breaks and map the lengths back to raw bytes.
-  std::string flat;
-  flat.reserve(data.size());
-  for (char c : data) {
-    if (!IsLineBreak(c)) flat.push_back(c);
-  }
-  Result<IsaLayout> unwrapped = DetectFlat(flat);
+  Result<IsaLayout> unwrapped = DetectFlat(WithoutLineBreaks(data));
   if (!unwrapped.ok() || unwrapped->delimiters.terminator_is_line_break()) {
     return raw.ok() ? raw : unwrapped.ok() ? raw : unwrapped;
   }
-  IsaLayout out = std::move(unwrapped.value());
-  auto raw_length = [&](size_t flat_len) {
-    size_t kept = 0;
-    size_t i = 0;
-    for (; i < data.size() && kept < flat_len; ++i) {
-      if (!IsLineBreak(data[i])) ++kept;
-    }
-    return i;
-  };
-  out.segment_bytes = raw_length(out.segment_bytes);
-  out.consumed = raw_length(out.consumed);
-  out.wrapped = true;
-  out.notices.push_back("line breaks inside the ISA: the file is treated as wrapped at a fixed "
-                        "column and line breaks are removed");
-  return out;
+  return MapToRaw(data, std::move(unwrapped.value()),
+                  "line breaks inside the ISA: the file is treated as wrapped at a fixed "
+                  "column and line breaks are removed");
 }
 
 }  // namespace edi

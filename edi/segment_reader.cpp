@@ -258,6 +258,7 @@ ReadStatus SegmentReader::ReadInside() {
   }
   // Find the terminator, reading more as needed.
   size_t scan = begin_;
+  size_t term_end = 0;      // just past the terminator found at `scan`
   bool line_break = false;  // a CR or LF in [begin_, scan)
   for (;;) {
     const char* hit = FindTerminator(buf_.data() + scan, buf_.data() + end_, term[0], &line_break);
@@ -265,19 +266,33 @@ ReadStatus SegmentReader::ReadInside() {
       size_t pos = static_cast<size_t>(hit - buf_.data());
       if (term.size() == 1) {
         scan = pos;
+        term_end = pos + 1;
         break;
       }
-      if (end_ - pos < term.size() && !eof_) {
-        size_t rel = pos - begin_;
-        Status st = Fill(available() + term.size());
+      // A multi-byte terminator ("…" in UTF-8): the bytes from `pos` must spell it. In a
+      // file wrapped at a fixed column the line break may fall between its bytes.
+      size_t j = pos, k = 0;
+      while (k < term.size() && j < end_) {
+        if (k > 0 && layout_.wrapped && IsLineBreak(buf_[j])) {
+          ++j;
+        } else if (buf_[j] == term[k]) {
+          ++j;
+          ++k;
+        } else {
+          break;
+        }
+      }
+      if (k == term.size()) {
+        scan = pos;
+        term_end = j;
+        break;
+      }
+      if (j == end_ && !eof_) {  // cut off by the end of the bytes read so far
+        const size_t rel = pos - begin_;
+        Status st = Fill(available() + term.size() + 2);
         if (!st.ok()) return Fail(st.error());
         scan = begin_ + rel;
         continue;
-      }
-      if (std::memcmp(buf_.data() + pos, term.data(), std::min(term.size(), end_ - pos)) == 0 &&
-          end_ - pos >= term.size()) {
-        scan = pos;
-        break;
       }
       scan = pos + 1;
       continue;
@@ -317,7 +332,7 @@ ReadStatus SegmentReader::ReadInside() {
   char* s = buf_.data() + begin_;
   char* q = buf_.data() + scan;
   const uint64_t at = offset_of(begin_);
-  begin_ = unterminated_ ? end_ : scan + term.size();
+  begin_ = unterminated_ ? end_ : term_end;
   if (!delimiters_.terminator_is_line_break()) {
     if (line_break) RemoveLineBreaks(s, &q);
   } else if (q > s && q[-1] == '\r') {

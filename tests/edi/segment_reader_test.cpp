@@ -609,6 +609,9 @@ TEST(SegmentReaderProperty, ChunkBoundariesDoNotMatter) {
       long_bad + Canon945("000000002"),
       WrappedTwoInterchanges(80, 78, &scratch),
       WrappedTwoInterchanges(256, 3, &scratch),
+      // Wrapped with "…": line breaks inside the ISA's terminator (106) and later ones (81).
+      Wrap(Redelimit(Canon945(), '*', ':', kEll), 81, "\r\n"),
+      Wrap(Redelimit(Canon945(), '*', ':', kEll), 106, "\n"),
   };
   for (size_t k = 0; k < inputs.size(); ++k) {
     SCOPED_TRACE("input " + std::to_string(k));
@@ -686,6 +689,48 @@ TEST(SegmentReader, WrappedAtWiderColumnsWithSeveralInterchanges) {
       ExpectSameSegments(log.Raw(), Split(flat));
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// x12-notes.md 10 has both quirks; a file may have both: wrapped at a fixed column, with a
+// terminator of several bytes ("…" as UTF-8). At some width the line break falls right after
+// ISA16, or between the terminator's bytes, in the ISA or in any later segment.
+TEST(SegmentReader, WrappedAtAnyWidthWhateverTheTerminator) {
+  const std::string canon = Canon945("000000001") + Canon945("000000002");
+  const std::vector<std::string> want = Split(canon);
+  for (const std::string& terminator : {std::string("~"), std::string("\x85"), kEll}) {
+    const std::string flat = Redelimit(Canon945("000000001"), '*', ':', terminator) +
+                       Redelimit(Canon945("000000002"), '*', ':', terminator);
+    for (const char* eol : {"\n", "\r\n"}) {
+      for (size_t width = 40; width <= 130; ++width) {
+        SCOPED_TRACE("terminator of " + std::to_string(terminator.size()) + " bytes, width " + std::to_string(width) +
+                     ", eol of " + std::to_string(std::string(eol).size()) + " bytes");
+        const ReadLog log = ReadAll(Wrap(flat, width, eol));
+        ExpectCleanEnd(log);
+        ASSERT_EQ(log.layouts.size(), 2u);
+        EXPECT_TRUE(log.layouts[0].wrapped);
+        EXPECT_EQ(log.interchanges[0].terminator, terminator);
+        EXPECT_EQ(log.interchanges[1].terminator, terminator);
+        ExpectSameSegments(log.Canon(), want);
+        if (HasFailure()) return;  // one width's report is enough
+      }
+    }
+  }
+}
+
+// The same bytes with the line break as the terminator are not a wrapped file: a newline
+// after ISA16 followed by the next segment's tag is the terminator.
+TEST(SegmentReader, NewlineTerminatorRightAfterIsa16IsNotTakenForWrapping) {
+  const std::string text = Redelimit(Canon945(), '*', ':', "\n");
+  const ReadLog log = ReadAll(text);
+  ExpectCleanEnd(log);
+  ASSERT_EQ(log.layouts.size(), 1u);
+  EXPECT_FALSE(log.layouts[0].wrapped);
+  EXPECT_EQ(log.interchanges[0].terminator, "\n");
+  ExpectSameSegments(log.Canon(), Split(Canon945()));
 }
 
 }  // namespace
