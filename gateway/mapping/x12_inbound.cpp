@@ -563,7 +563,9 @@ void X12InboundMapper::Deliver() {
 
 void X12InboundMapper::OnFileError(const edi::Error& error) {
   RejectedMessage r;
-  r.what = options_.source.file + ": not X12";
+  // Before any ISA the input is not X12; after one, the bytes are outside every interchange
+  // (the interchanges before them were mapped).
+  r.what = options_.source.file + (error.layer == edi::Layer::kInterchange ? ": data outside an interchange" : ": not X12");
   r.errors.push_back(error.Describe());
   sink_.OnRejected(std::move(r));
 }

@@ -245,6 +245,38 @@ TEST(MapCommand, RejectedSetsGoToStderrAndExitOne) {
   EXPECT_NE(r.err.find("SE01 says"), std::string::npos) << r.err;
 }
 
+TEST(MapCommand, DataAfterTheLastIeaIsReportedAsSuchAndTheSetsAreStillMapped) {
+  TempDir dir;
+  const std::string good = x12test::ReadFile(kSrc + "/examples/x12/945-shipments.edi");
+  const std::string path = dir.path() + "/trailing.edi";
+  std::ofstream(path, std::ios::binary) << good << "\r\n\x1a";  // a DOS end-of-file mark
+  auto r = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl", path});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto clean = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl",
+                                 kSrc + "/examples/x12/945-shipments.edi"});
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  // Every set mapped all the same (edisource differs: another file name and hash).
+  std::istringstream got(r.out), want(clean.out);
+  size_t events = 0;
+  for (std::string g, w; std::getline(want, w);) {
+    ASSERT_TRUE(std::getline(got, g)) << r.out;
+    EXPECT_EQ(json::parse(g)["data"], json::parse(w)["data"]);
+    EXPECT_EQ(json::parse(g)["idempotencykey"], json::parse(w)["idempotencykey"]);
+    ++events;
+  }
+  EXPECT_EQ(events, 2u);
+  EXPECT_NE(r.err.find("REJECTED trailing.edi: data outside an interchange"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unexpected data after IEA"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("not X12"), std::string::npos) << r.err;
+
+  const std::string text = dir.path() + "/notes.txt";
+  std::ofstream(text) << "shipping notes, not EDI\n";
+  r = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl", text});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("REJECTED notes.txt: not X12"), std::string::npos) << r.err;
+}
+
 TEST(MapCommand, PartnerOverridesTheSenderWithAWarning) {
   auto r = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-3pl",
                        kSrc + "/docs/examples/acme-3pl/golden/acme-945.edi"});
