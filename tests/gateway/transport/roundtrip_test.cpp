@@ -122,6 +122,26 @@ TEST_P(RemoteDirContract, EmptyFileRoundTrips) {
   EXPECT_EQ(ReadAll("empty.edi"), "");
 }
 
+TEST_P(RemoteDirContract, NamesAsPartnersWriteThemRoundTrip) {
+  // Spaces, shell and URL characters, a leading dash, UTF-8: all are bytes to SFTP.
+  const std::vector<std::string> names = {"ASN 2026-11-20 #3.edi", "-945&ack%20(1).x12", "Lieferavis_M\xC3\xBCnchen.edi",
+                                          "semi;colon'quote.edi"};
+  for (const char* d : {"/in", "/archive"}) std::filesystem::create_directories(root_ + d);  // as on a partner server
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    const Status written = WriteString("in/" + name, "content of " + name);
+    ASSERT_TRUE(written.ok()) << written.ToString();
+    EXPECT_EQ(ReadAll("in/" + name), "content of " + name);
+    ASSERT_TRUE(dir_->Stat("in/" + name).ok());
+  }
+  EXPECT_EQ(Names(*dir_, "in"), std::set<std::string>(names.begin(), names.end()));
+  for (const std::string& name : names) {
+    ASSERT_TRUE(dir_->Rename("in/" + name, "archive/" + name).ok()) << name;
+    EXPECT_EQ(x12test::ReadFile(root_ + "/archive/" + name), "content of " + name);
+  }
+  EXPECT_TRUE(Names(*dir_, "in").empty());
+}
+
 TEST_P(RemoteDirContract, WriteNeverOverwritesAnExistingFile) {
   ASSERT_TRUE(WriteString("a.edi", "original").ok());
   Status again = WriteString("a.edi", "replacement");
