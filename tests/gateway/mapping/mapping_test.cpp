@@ -152,7 +152,7 @@ TEST(Mapping, ErrorsPointAtTheMappingLineAndTheSegment) {
 // Every golden pair of every shipped mapping, the exception pack and the guide's example.
 TEST(Golden, AllPairsPass) {
   for (const std::string dir : {"/tests/gateway/golden/example-3pl", "/tests/gateway/golden/example-xml-3pl",
-                                "/docs/examples/acme-3pl/golden"}) {
+                                "/tests/gateway/golden/example-merchant", "/docs/examples/acme-3pl/golden"}) {
     std::ostringstream out;
     auto sum = gateway::mapping::RunGoldenTests(kSrc + dir, out);
     ASSERT_TRUE(sum.ok()) << sum.status().message();
@@ -178,6 +178,7 @@ TEST(Schemas, EveryProducedEventValidates) {
   const std::vector<Dir> dirs = {{kSrc + "/tests/gateway/golden/example-3pl", kConfig, "example-3pl"},
                                  {kSrc + "/examples/x12", kConfig, "example-3pl"},
                                  {kSrc + "/tests/gateway/golden/example-xml-3pl", kConfig, "example-xml-3pl"},
+                                 {kSrc + "/tests/gateway/golden/example-merchant", kConfig, "example-merchant"},
                                  {kSrc + "/docs/examples/acme-3pl/golden", kSrc + "/docs/examples/acme-3pl/config.yaml",
                                   "acme-3pl"}};
   std::map<std::string, int> per_type;
@@ -203,7 +204,7 @@ TEST(Schemas, EveryProducedEventValidates) {
     }
   }
   for (const char* t : {"shipment_confirmation", "ship_notice", "inventory_snapshot", "receipt_advice",
-                        "order_acknowledgment"}) {
+                        "order_acknowledgment", "fulfillment_order"}) {
     EXPECT_GT(per_type[t], 0) << t;
   }
   // The orders of the golden tests and examples against fulfillment_order.
@@ -218,6 +219,56 @@ TEST(Schemas, EveryProducedEventValidates) {
     std::vector<std::string> errors;
     EXPECT_TRUE(gateway::canonical::CheckJsonSchema(*schema, *order, &errors, "#/$defs/data"))
         << f << ": " << (errors.empty() ? "" : errors[0]);
+  }
+}
+
+// Every field of `order` is in `event_data` with the same value; numbers (quantities) compare
+// as the exact decimals they denote ("2.50" and 2.5 are the same quantity).
+void ExpectOrderWithin(const json& order, const json& event_data, const std::string& where) {
+  if (order.is_object()) {
+    ASSERT_TRUE(event_data.is_object()) << where << ": " << event_data;
+    for (const auto& [k, v] : order.items()) {
+      ASSERT_TRUE(event_data.contains(k)) << where << "." << k << " is missing: " << event_data;
+      ExpectOrderWithin(v, event_data[k], where + "." + k);
+    }
+  } else if (order.is_array()) {
+    ASSERT_TRUE(event_data.is_array() && event_data.size() == order.size()) << where << ": " << event_data;
+    for (size_t i = 0; i < order.size(); ++i) ExpectOrderWithin(order[i], event_data[i], where + "[" + std::to_string(i) + "]");
+  } else if (order.is_string() && event_data.is_string() && order.get<std::string>().find_first_not_of("0123456789.") == std::string::npos) {
+    EXPECT_EQ(NormalizeDecimal(order.get<std::string>()).value_or("?"), event_data.get<std::string>()) << where;
+  } else if (order.is_number() && event_data.is_string()) {
+    EXPECT_EQ(NormalizeDecimal(order.dump()).value_or("?"), event_data.get<std::string>()) << where;
+  } else {
+    EXPECT_EQ(order, event_data) << where;
+  }
+}
+
+// The two 940 mappings are each other's inverse: an order rendered as a 940 for a 3PL and read
+// back as a merchant's 940 is the same order (as a fulfillment_order event).
+TEST(Mapping940, ARenderedOrderMapsBackToTheSameOrder) {
+  TempDir dir;
+  const std::string second = R"({"order_id": "SO-77", "ship_to": {"name": "A. Buyer", "address_lines": ["9 Long Road"],
+    "city": "Elko", "state": "NV", "postal_code": "89801"}, "warehouse": "RENO1",
+    "lines": [{"line_number": 1, "sku": "BOLT-M8", "quantity": "0.125", "uom": "PK"},
+              {"line_number": 7, "sku": "NUT-M8", "quantity": 1200, "uom": "CA", "description": "Nuts, M8, box of 100"}]})";
+  std::ofstream(dir.path() + "/second.json") << second;
+  // The least an order may have: no warehouse, date, carrier or purchase order.
+  std::ofstream(dir.path() + "/least.json") << R"({"order_id": "SO-78", "ship_to": {"name": "B", "address_lines": ["1 A St"],
+    "city": "Ely", "state": "NV", "postal_code": "89301"}, "lines": [{"line_number": 1, "sku": "X", "quantity": 1, "uom": "EA"}]})";
+  for (const std::string& order_path :
+       {kSrc + "/examples/orders/SO-10047.json", dir.path() + "/second.json", dir.path() + "/least.json"}) {
+    SCOPED_TRACE(order_path);
+    auto rendered = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl", order_path});
+    ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+    std::ofstream(dir.path() + "/order.edi") << rendered.out;
+    auto mapped = RunCommand({kBin, "map", "--config", kConfig, "--partner", "example-merchant", dir.path() + "/order.edi"});
+    ASSERT_EQ(mapped.exit_code, 0) << mapped.err;
+    ASSERT_EQ(std::count(mapped.out.begin(), mapped.out.end(), '\n'), 1) << mapped.out;
+    const json event = json::parse(mapped.out);
+    EXPECT_EQ(event["type"], "fulfillment_order");
+    const json order = json::parse(x12test::ReadFile(order_path));
+    EXPECT_EQ(event["idempotencykey"], "example-merchant:940:" + order["order_id"].get<std::string>());
+    ExpectOrderWithin(order, event["data"], "data");
   }
 }
 
