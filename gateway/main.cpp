@@ -18,6 +18,7 @@ constexpr std::string_view kUsage =
     "  map --partner P [--explain] FILE   canonical events (JSON Lines) for each accepted set\n"
     "  render --partner P ORDER.json      the 940 interchange for a fulfillment order\n"
     "  mapping test DIR                   run the golden tests of mappings\n"
+    "  partners check [PARTNER...]        load every profile, connect to each partner read-only\n"
     "\n"
     "exit codes: 0 ok, 1 input invalid or rejected, 2 usage or environment error\n";
 
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
     rc = gateway::RunRenderCommand(args, io);
   } else if (command == "mapping") {
     rc = gateway::RunMappingCommand(args, io);
+  } else if (command == "partners") {
+    rc = gateway::RunPartnersCommand(args, io);
   } else if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
     rc = gateway::kExitOk;

@@ -29,5 +29,7 @@ int RunRenderCommand(const CommandArgs& args, CommandIo io);
 int RunMappingCommand(const CommandArgs& args, CommandIo io);
 // The daemon (issue 5).
 int RunDaemonCommand(const CommandArgs& args, CommandIo io);
+// Connectivity and config of each partner, read-only (`edigate partners check`).
+int RunPartnersCommand(const CommandArgs& args, CommandIo io);
 
 }  // namespace gateway

@@ -54,6 +54,10 @@ class InboundSelector {
 
   std::size_t tracked() const { return seen_.size(); }
 
+  // True when `e` is a file the rules would pick up once stable: regular, matching the glob,
+  // not hidden, not a done file.
+  bool Candidate(const RemoteEntry& e) const;
+
  private:
   struct Seen {
     std::uint64_t size = 0;
@@ -61,7 +65,6 @@ class InboundSelector {
     Clock::time_point unchanged_since;  // first listing that showed this size and mtime
   };
 
-  bool Candidate(const RemoteEntry& e) const;
   bool IsDoneFile(const std::string& name) const;
   std::optional<std::string> DoneFileFor(const std::string& name,
                                          const std::map<std::string, const RemoteEntry*>& by_name) const;
