@@ -75,6 +75,10 @@ struct InboundOptions {
   // Sets are mapped by the mapping's SetPlan, and by the Evaluator only when the plan gives
   // up (set_plan.h). false: every set by the Evaluator (tests compare the two).
   bool compiled = true;
+  // Held sets past this many bytes (events and bookkeeping) go to a temporary file until
+  // their interchange is delivered (held_spill.h): an interchange of any size maps in
+  // bounded memory.
+  size_t hold_bytes = size_t{48} << 20;
 };
 
 // The map_threads worth starting for an input of `bytes` (unknown: nullopt): none for small
@@ -83,6 +87,9 @@ unsigned MapThreadsFor(std::optional<uint64_t> bytes);
 
 // Loads the inbound mappings a profile names.
 Result<std::map<std::string, std::shared_ptr<const Mapping>>> LoadInboundMappings(const partners::PartnerProfile& profile);
+
+class HeldSpill;
+struct SpilledSet;
 
 class X12InboundMapper final : public edi::ValidationSink {
  public:
@@ -104,6 +111,8 @@ class X12InboundMapper final : public edi::ValidationSink {
 
   // Sets mapped so far by a SetPlan (the others went through the Evaluator).
   size_t compiled_sets() const { return compiled_sets_.load(std::memory_order_relaxed); }
+  // Held sets written to the temporary file so far (InboundOptions::hold_bytes).
+  size_t spilled_sets() const { return spilled_total_; }
 
  private:
   // A set's outcome, held until its group and interchange are judged. Mapped events are
@@ -133,6 +142,11 @@ class X12InboundMapper final : public edi::ValidationSink {
   // Waits for the held sets to be mapped (mapping some of them meanwhile), then hands them
   // to the sink in order and starts the next interchange's holding afresh.
   void Deliver();
+  // Held sets past options_.hold_bytes: waits for them to be mapped and moves them to spill_.
+  void MaybeSpill();
+  void DeliverSpilled(SpilledSet& r, size_t index);
+  // The lanes' text blocks back to the pool (nothing held points into them any more).
+  void ReleaseBlocks();
 
   InboundOptions options_;
   InboundSink& sink_;
@@ -147,7 +161,20 @@ class X12InboundMapper final : public edi::ValidationSink {
   // This interchange's sets, in order (a deque: workers fill entries while more are added).
   std::deque<Held> held_;
   std::vector<std::string> verdicts_;  // why sets were rejected after they were mapped
-  size_t group_start_ = 0;   // first entry of the current group in held_
+  // Held sets of this interchange already in spill_ (they come before held_); indexes of
+  // held sets count them first. A verdict on sets of which some were spilled is kept as the
+  // range of indexes it covers and applied when they are read back.
+  std::unique_ptr<HeldSpill> spill_;
+  size_t spilled_ = 0;
+  bool spill_failed_ = false;  // the temporary file failed once: hold in memory from then on
+  size_t spilled_total_ = 0;
+  struct SpilledVerdict {
+    size_t from, to;
+    int verdict;
+  };
+  std::vector<SpilledVerdict> spilled_verdicts_;
+  std::atomic<size_t> held_text_{0};  // bytes of held events in the lanes' blocks
+  size_t group_start_ = 0;   // index of the current group's first held set
   std::string time_;         // the group's GS04/GS05 as RFC 3339
   std::vector<std::unique_ptr<Lane>> lanes_;  // lane 0: the caller's thread
   std::unique_ptr<Workers> workers_;          // null without map_threads

@@ -1,5 +1,7 @@
 // X12 -> canonical: the ValidationSink that maps accepted sets (inbound.h).
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -8,6 +10,7 @@
 #include <thread>
 
 #include "gateway/mapping/evaluator.h"
+#include "gateway/mapping/held_spill.h"
 #include "gateway/mapping/inbound.h"
 #include "gateway/mapping/set_plan.h"
 #include "spool/idempotency_key.h"
@@ -295,7 +298,7 @@ void X12InboundMapper::OnInterchangeStart(const edi::InterchangeInfo& info) {
 
 void X12InboundMapper::OnGroupStart(const edi::GroupInfo& info) {
   group_ = info;
-  group_start_ = held_.size();
+  group_start_ = spilled_ + held_.size();
   time_ = IsoTime(group_);
 }
 
@@ -336,6 +339,7 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
     for (const edi::Error& e : set.errors) {
       if (!e.warning) h.rejection.errors.push_back(e.Describe());
     }
+    MaybeSpill();
     return;
   }
   if (mapping_ == nullptr) {
@@ -345,6 +349,7 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
     h.rejection.what = SetName(set_.id, set_.control, group_.control) + ": not mapped";
     h.rejection.errors.push_back(options_.profile->file + ": partner " + options_.profile->id +
                                  " has no inbound mapping for transaction set " + set_.id);
+    MaybeSpill();
     return;
   }
   Held& h = held_.emplace_back();
@@ -358,10 +363,11 @@ void X12InboundMapper::OnSetEnd(const edi::SetResult& set) {
   if (workers_ == nullptr) {
     MapSet(h, *lanes_[0]);
     h.tree = nullptr;
-    return;
+  } else {
+    tree_ = nullptr;  // the next set takes another
+    workers_->Submit(&h);
   }
-  tree_ = nullptr;  // the next set takes another
-  workers_->Submit(&h);
+  MaybeSpill();
 }
 
 std::string X12InboundMapper::TakeBlock() {
@@ -437,6 +443,7 @@ void X12InboundMapper::MapSet(Held& h, Lane& s) {
       }
       h.explain_end = out.size();
       s.text_len = out.size();
+      held_text_.fetch_add(h.explain_end - h.event_begin, std::memory_order_relaxed);
     };
     if (s.plan != nullptr && s.plan->Begin(tree, &s.peeked_key)) {
       head();
@@ -496,7 +503,8 @@ void X12InboundMapper::RejectHeld(size_t from, const std::string& why) {
   // applied when they are delivered (a set whose mapping failed keeps that reason).
   verdicts_.push_back(why);
   const int v = static_cast<int>(verdicts_.size() - 1);
-  for (size_t i = from; i < held_.size(); ++i) {
+  if (from < spilled_) spilled_verdicts_.push_back({from, spilled_, v});
+  for (size_t i = from > spilled_ ? from - spilled_ : 0; i < held_.size(); ++i) {
     Held& h = held_[i];
     // Only sets handed to mapping can still be delivered; the others were rejected already.
     if (h.verdict < 0 && h.mapping != nullptr) h.verdict = v;
@@ -513,7 +521,7 @@ void X12InboundMapper::OnGroupEnd(const edi::GroupResult& group) {
     }
     RejectHeld(group_start_, why);
   }
-  group_start_ = held_.size();
+  group_start_ = spilled_ + held_.size();
 }
 
 void X12InboundMapper::OnInterchangeEnd(const edi::InterchangeResult& ix) {
@@ -529,6 +537,16 @@ void X12InboundMapper::OnInterchangeEnd(const edi::InterchangeResult& ix) {
 
 void X12InboundMapper::Deliver() {
   if (workers_ != nullptr) workers_->AwaitAll();
+  if (spilled_ > 0) {
+    size_t index = 0;
+    if (!spill_->Drain([&](SpilledSet& r) { DeliverSpilled(r, index++); }) || index != spilled_) {
+      // The sets held in the temporary file cannot all be read back. Going on would lose them;
+      // stopping loses nothing: the daemon, restarted, maps the spooled file again.
+      std::fprintf(stderr, "edigate: fatal: %zu of %zu held sets could not be read back from the temporary file\n",
+                   spilled_ - index, spilled_);
+      std::abort();
+    }
+  }
   for (Held& h : held_) {
     if (!h.rejected && h.verdict >= 0) {
       h.rejected = true;
@@ -552,13 +570,99 @@ void X12InboundMapper::Deliver() {
   }
   held_.clear();
   verdicts_.clear();
+  spilled_ = 0;
+  spilled_verdicts_.clear();
+  ReleaseBlocks();
+  group_start_ = 0;
+}
+
+void X12InboundMapper::ReleaseBlocks() {
+  held_text_.store(0, std::memory_order_relaxed);
   std::lock_guard lock(blocks_mu_);
   for (auto& lane : lanes_) {
     for (std::string& b : lane->blocks) free_blocks_.push_back(std::move(b));
     lane->blocks.clear();
     lane->text_len = 0;
   }
-  group_start_ = 0;
+}
+
+void X12InboundMapper::MaybeSpill() {
+  // A held set costs its event text and about this much besides (its Held entry and strings).
+  constexpr size_t kHeldEntryBytes = 512;
+  if (spill_failed_ || held_text_.load(std::memory_order_relaxed) + held_.size() * kHeldEntryBytes <= options_.hold_bytes) {
+    return;
+  }
+  if (workers_ != nullptr) workers_->AwaitAll();  // no set is mapping: held_ and the lanes are ours
+  if (spill_ == nullptr) spill_ = std::make_unique<HeldSpill>();
+  SpilledSet r;
+  for (const Held& h : held_) {
+    r.rejected = h.rejected;
+    r.handed_to_mapping = h.mapping != nullptr;
+    r.verdict = h.verdict;
+    r.type = h.mapping != nullptr ? h.mapping->type : std::string();
+    r.set_id = h.set_id;
+    r.control = h.control;
+    r.group = h.group;
+    if (h.rejected) {
+      r.origin = h.rejection.origin;
+      r.what = h.rejection.what;
+      r.errors = h.rejection.errors;
+      r.event.clear();
+      r.key.clear();
+      r.explain.clear();
+    } else {
+      const std::string& text = lanes_[static_cast<size_t>(h.lane)]->blocks[h.block];
+      r.origin = h.origin;
+      r.event.assign(text, h.event_begin, h.event_end - h.event_begin);
+      r.key.assign(text, h.event_end, h.key_end - h.event_end);
+      r.explain.assign(text, h.key_end, h.explain_end - h.key_end);
+      r.what.clear();
+      r.errors.clear();
+    }
+    spill_->Add(r);
+  }
+  if (!spill_->Commit(held_.size())) {
+    spill_failed_ = true;
+    sink_.OnWarning("could not write held sets to a temporary file (TMPDIR): the rest of interchange " +
+                    interchange_.control + " is held in memory");
+    return;
+  }
+  spilled_ += held_.size();
+  spilled_total_ += held_.size();
+  held_.clear();
+  ReleaseBlocks();
+}
+
+void X12InboundMapper::DeliverSpilled(SpilledSet& r, size_t index) {
+  int verdict = r.verdict;
+  if (verdict < 0 && r.handed_to_mapping) {
+    for (const SpilledVerdict& v : spilled_verdicts_) {
+      if (index >= v.from && index < v.to) {
+        verdict = v.verdict;
+        break;
+      }
+    }
+  }
+  if (!r.rejected && verdict >= 0) {
+    RejectedMessage rejection;
+    rejection.origin = std::move(r.origin);
+    rejection.what = "set " + r.set_id + " " + r.control + " (group " + r.group + ", interchange " +
+                     interchange_.control + "): not mapped";
+    rejection.errors.push_back(verdicts_[static_cast<size_t>(verdict)]);
+    sink_.OnRejected(std::move(rejection));
+    return;
+  }
+  if (r.rejected) {
+    sink_.OnRejected(RejectedMessage{std::move(r.what), std::move(r.errors), std::move(r.origin)});
+    return;
+  }
+  MappedMessage m;
+  m.type = r.type;
+  m.event = r.event;
+  m.idempotency_key = r.key;
+  m.explain = r.explain;
+  m.origin = &r.origin;
+  sink_.OnMapped(m);
 }
 
 void X12InboundMapper::OnFileError(const edi::Error& error) {

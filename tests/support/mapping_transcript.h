@@ -34,6 +34,7 @@ class Transcript : public gateway::mapping::InboundSink {
   std::string text;
   int mapped = 0, rejected = 0;
   size_t compiled = 0;  // sets the compiled mapping mapped (X12InboundMapper::compiled_sets)
+  size_t spilled = 0;   // sets held in the temporary file (X12InboundMapper::spilled_sets)
 };
 
 // Validates and maps X12 `input` with `options`, as edigate map does.
@@ -44,6 +45,7 @@ inline Transcript MapX12(const std::string& input, const gateway::mapping::Inbou
   edi::Validate(source, mapper);
   mapper.Finish();
   t.compiled = mapper.compiled_sets();
+  t.spilled = mapper.spilled_sets();
   return t;
 }
 

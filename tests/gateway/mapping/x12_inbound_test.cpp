@@ -4,6 +4,8 @@
 // interchanges, sets that fail mapping) and files that end early.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -32,8 +34,11 @@ class MapThreads : public ::testing::Test {
     setup_ = std::move(*s);
   }
 
-  Transcript Map(const std::string& input, unsigned threads, bool explain = false) {
+  // `hold_bytes`: see InboundOptions; by default nothing is spilled.
+  Transcript Map(const std::string& input, unsigned threads, bool explain = false,
+                 size_t hold_bytes = std::numeric_limits<size_t>::max()) {
     gateway::mapping::InboundOptions options;
+    options.hold_bytes = hold_bytes;
     options.profile = &setup_.profile;
     options.mappings = setup_.inbound;
     options.source.file = "in.edi";
@@ -131,6 +136,96 @@ TEST_F(MapThreads, FileCutOffBeforeItsIeaIsDeliveredAtFinish) {
   const Transcript one = Map(cut, 0);
   EXPECT_GT(one.mapped + one.rejected, 100);
   EXPECT_EQ(one.text, Map(cut, 3).text);
+}
+
+// Held sets past InboundOptions::hold_bytes go to a temporary file until their interchange is
+// delivered (held_spill.h): the sink hears exactly what it hears when everything is held in
+// memory, including verdicts that reach sets already spilled (a group or an interchange
+// rejected at its end) and interchanges cut off before their IEA.
+TEST_F(MapThreads, SpilledSetsGiveTheSameCallbacks) {
+  const std::string valid = ManySets(4, 150);
+  const Transcript held = Map(valid, 0);
+  for (size_t hold : {size_t{0}, size_t{100000}, size_t{1} << 20}) {
+    for (unsigned threads : {0u, 2u}) {
+      const Transcript spilled = Map(valid, threads, false, hold);
+      if (hold < (size_t{1} << 20)) {
+        EXPECT_GT(spilled.spilled, hold == 0 ? 500u : 100u) << hold;
+      }
+      EXPECT_EQ(held.text, spilled.text) << "hold " << hold << ", " << threads << " threads";
+    }
+  }
+  EXPECT_EQ(Map(valid, 0, true).text, Map(valid, 2, true, 50000).text) << "--explain";
+
+  const std::string clean = ManySets(3, 40);
+  const std::string alphabet = "*~:>|^ABZ019-.\n\r \x01ISAGSESTW12";
+  std::mt19937 rng(20261129);
+  for (int round = 0; round < 25; ++round) {
+    std::string input = clean;
+    x12test::Damage(&input, rng, 1 + static_cast<int>(rng() % 10), alphabet, "GE*1*41~");
+    ASSERT_EQ(Map(input, 0).text, Map(input, round % 2 == 0 ? 0 : 2, false, 0).text) << "round " << round;
+  }
+  const std::string cut = valid.substr(0, valid.size() * 3 / 4);
+  EXPECT_EQ(Map(cut, 0).text, Map(cut, 2, false, 0).text);
+}
+
+TEST_F(MapThreads, AVerdictAtTheEndRejectsSetsAlreadySpilled) {
+  std::vector<std::string> body;
+  for (int k = 0; k < 80; ++k) {
+    const std::string control = std::to_string(3000 + k);
+    body.push_back(x12test::Set945(control, "SO" + control, "SH" + control));
+  }
+  std::string group_bad = x12test::Interchange(body);
+  const size_t ge = group_bad.find("GE*80*41");
+  ASSERT_NE(ge, std::string::npos);
+  group_bad.replace(ge, 8, "GE*81*41");  // wrong set count: AK9 R at the very end
+  x12test::IsaFields isa;
+  isa.control = "000004003";
+  std::string ix_bad = x12test::Interchange(body, "SW", isa);
+  const size_t iea = ix_bad.find("IEA*1*000004003");
+  ASSERT_NE(iea, std::string::npos);
+  ix_bad.replace(iea, 15, "IEA*1*000004999");  // TA1 R at the very end
+  // The same sets in two groups of one interchange, the second group bad: only its sets go.
+  std::string two_groups = x12test::Interchange(body, "SW", isa, "41");
+  std::string second = x12test::Interchange(body, "SW", isa, "42");
+  second = second.substr(second.find("GS*"), second.find("IEA*") - second.find("GS*"));
+  second.replace(second.find("GE*80*42"), 8, "GE*79*42");
+  two_groups.insert(two_groups.find("IEA*"), second);
+  two_groups.replace(two_groups.find("IEA*1*"), 6, "IEA*2*");
+  const std::vector<std::string> inputs = {group_bad, ix_bad, two_groups};
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Transcript held = Map(inputs[i], 0);
+    const Transcript spilled = Map(inputs[i], 2, false, 0);
+    EXPECT_GT(spilled.spilled, 70u) << i;
+    EXPECT_EQ(held.text, spilled.text) << i;
+    EXPECT_EQ(spilled.rejected, 80) << i;
+    EXPECT_EQ(spilled.mapped, i == 2 ? 80 : 0) << i;
+  }
+}
+
+TEST_F(MapThreads, NoTemporaryFileMeansHoldingInMemoryWithAWarning) {
+  const std::string input = ManySets(2, 60);
+  const Transcript held = Map(input, 0);
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("TMPDIR", "/nonexistent/edigate-test", 1);
+  const Transcript fallback = Map(input, 2, false, 0);
+  if (before != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  EXPECT_EQ(fallback.spilled, 0u);
+  const std::string warning = "could not write held sets to a temporary file (TMPDIR): the rest of interchange ";
+  EXPECT_NE(fallback.text.find(warning), std::string::npos) << fallback.text.substr(0, 500);
+  std::string without;  // the transcript without the warning lines
+  for (size_t at = 0; at < fallback.text.size();) {
+    const size_t end = fallback.text.find('\n', at);
+    const std::string line = fallback.text.substr(at, end - at + 1);
+    if (line.find(warning) == std::string::npos) without += line;
+    at = end + 1;
+  }
+  EXPECT_EQ(held.text, without);
+  EXPECT_EQ(fallback.mapped, held.mapped);
 }
 
 TEST(MapThreadsFor, NoThreadsForSmallInputs) {
