@@ -372,7 +372,7 @@ Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_toke
     spool::Status s = p_.spool->ReadFile(id, sink);
     return s.ok() ? Status::Ok() : Status(Code::kIoError, s.message());
   });
-  // Peek: XML files start with '<' (after a BOM or blank space), X12 with "ISA".
+  // Peek: XML files start with '<' (mapping::LooksLikeXml), X12 with "ISA".
   std::string head(4096, '\0');
   size_t got = 0;
   for (;;) {
@@ -383,10 +383,7 @@ Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_toke
     if (got == head.size()) break;
   }
   head.resize(got);
-  size_t first = 0;
-  if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) first = 3;
-  while (first < head.size() && std::isspace(static_cast<unsigned char>(head[first]))) ++first;
-  const bool xml = first < head.size() && head[first] == '<';
+  const bool xml = mapping::LooksLikeXml(head);
 
   mapping::InboundOptions options;
   options.profile = &profile;

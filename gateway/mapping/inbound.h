@@ -186,4 +186,9 @@ class X12InboundMapper final : public edi::ValidationSink {
 // Maps every document of an XML file (`bytes`) with the profile's XML mappings.
 void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSink& sink);
 
+// True when a file's first bytes start an XML document: '<' after an optional UTF-8 byte order
+// mark and blank space, or the same in UTF-16 (with or without its byte order mark), as .NET
+// and other Windows tools write XML. X12 starts with "ISA" and is never taken for XML.
+bool LooksLikeXml(std::string_view head);
+
 }  // namespace gateway::mapping

@@ -1,5 +1,6 @@
 #include "gateway/mapping/map_file.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -85,23 +86,17 @@ Status MapFile(const std::string& path, const PartnerSetup& setup, bool explain,
   if (!hash_source.ok()) return Status(Code::kNotFound, hash_source.error().message);
   spool::Sha256 sha;
   std::vector<char> buf(1 << 20);
-  char first = 0;
-  bool seen = false;
+  std::string head;  // the first bytes, to tell XML from X12
   while (true) {
     auto n = (*hash_source)->Read(buf.data(), buf.size());
     if (!n.ok()) return Status(Code::kIoError, n.error().message);
     if (*n == 0) break;
-    for (size_t i = 0; !seen && i < *n; ++i) {
-      const unsigned char c = static_cast<unsigned char>(buf[i]);
-      if (c == 0xEF || c == 0xBB || c == 0xBF || c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-      first = buf[i];
-      seen = true;
-    }
+    if (head.size() < 4096) head.append(buf.data(), std::min<size_t>(*n, 4096 - head.size()));
     sha.Update(std::string_view(buf.data(), *n));
   }
   options.source.sha256 = sha.HexDigest();
 
-  if (first == '<') {
+  if (LooksLikeXml(head)) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();

@@ -140,4 +140,26 @@ void MapXmlFile(std::string_view bytes, const InboundOptions& options, InboundSi
   }
 }
 
+bool LooksLikeXml(std::string_view head) {
+  const auto byte = [&](size_t i) { return i < head.size() ? static_cast<unsigned char>(head[i]) : 0x100u; };
+  const auto blank = [](unsigned c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  // UTF-16: code units of two bytes, the character in the low byte's place.
+  const auto utf16_starts_xml = [&](size_t at, bool little_endian) {
+    for (; at + 1 < head.size(); at += 2) {
+      const unsigned lo = byte(little_endian ? at : at + 1), hi = byte(little_endian ? at + 1 : at);
+      if (hi != 0) return false;
+      if (lo == '<') return true;
+      if (!blank(lo)) return false;
+    }
+    return false;
+  };
+  if (byte(0) == 0xFF && byte(1) == 0xFE) return utf16_starts_xml(2, true);
+  if (byte(0) == 0xFE && byte(1) == 0xFF) return utf16_starts_xml(2, false);
+  if (byte(1) == 0 && byte(0) != 0) return utf16_starts_xml(0, true);
+  if (byte(0) == 0 && byte(1) != 0) return utf16_starts_xml(0, false);
+  size_t at = byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF ? 3 : 0;
+  while (blank(byte(at))) ++at;
+  return byte(at) == '<';
+}
+
 }  // namespace gateway::mapping
