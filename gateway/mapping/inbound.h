@@ -151,6 +151,7 @@ class X12InboundMapper final : public edi::ValidationSink {
   InboundOptions options_;
   InboundSink& sink_;
   edi::InterchangeInfo interchange_;
+  bool saw_interchange_ = false;  // an ISA was read: later bytes outside one are not "not X12"
   edi::GroupInfo group_;
   edi::SetInfo set_;
   int64_t set_index_ = -1;  // sets seen in the file so far, minus one

@@ -287,6 +287,7 @@ void X12InboundMapper::OnInterchangeStart(const edi::InterchangeInfo& info) {
   // The last interchange's sets were delivered at its end (the validator closes every
   // interchange it opens), so none is still mapping against the fields overwritten here.
   interchange_ = info;
+  saw_interchange_ = true;
   const partners::PartnerProfile& p = *options_.profile;
   if (p.format == "x12" && (info.sender_id != p.theirs.id || info.sender_qualifier != p.theirs.qualifier) &&
       warned_senders_.insert(info.sender()).second) {
@@ -669,7 +670,7 @@ void X12InboundMapper::OnFileError(const edi::Error& error) {
   RejectedMessage r;
   // Before any ISA the input is not X12; after one, the bytes are outside every interchange
   // (the interchanges before them were mapped).
-  r.what = options_.source.file + (error.layer == edi::Layer::kInterchange ? ": data outside an interchange" : ": not X12");
+  r.what = options_.source.file + (saw_interchange_ ? ": data outside an interchange" : ": not X12");
   r.errors.push_back(error.Describe());
   sink_.OnRejected(std::move(r));
 }
