@@ -145,6 +145,9 @@ class X12InboundMapper final : public edi::ValidationSink {
   // Held sets past options_.hold_bytes: waits for them to be mapped and moves them to spill_.
   void MaybeSpill();
   void DeliverSpilled(SpilledSet& r, size_t index);
+  // A mapped set that its group's or interchange's verdict (verdicts_[verdict]) rejects.
+  RejectedMessage Overruled(const std::string& set_id, const std::string& control, const std::string& group,
+                            SetOrigin origin, int verdict) const;
   // The lanes' text blocks back to the pool (nothing held points into them any more).
   void ReleaseBlocks();
 

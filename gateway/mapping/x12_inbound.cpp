@@ -551,10 +551,7 @@ void X12InboundMapper::Deliver() {
   for (Held& h : held_) {
     if (!h.rejected && h.verdict >= 0) {
       h.rejected = true;
-      h.rejection.origin = h.origin;
-      h.rejection.what = "set " + h.set_id + " " + h.control + " (group " + h.group + ", interchange " +
-                         interchange_.control + "): not mapped";
-      h.rejection.errors.push_back(verdicts_[static_cast<size_t>(h.verdict)]);
+      h.rejection = Overruled(h.set_id, h.control, h.group, h.origin, h.verdict);
     }
     if (h.rejected) {
       sink_.OnRejected(std::move(h.rejection));
@@ -575,6 +572,15 @@ void X12InboundMapper::Deliver() {
   spilled_verdicts_.clear();
   ReleaseBlocks();
   group_start_ = 0;
+}
+
+RejectedMessage X12InboundMapper::Overruled(const std::string& set_id, const std::string& control,
+                                            const std::string& group, SetOrigin origin, int verdict) const {
+  RejectedMessage r;
+  r.origin = std::move(origin);
+  r.what = SetName(set_id, control, group) + ": not mapped";
+  r.errors.push_back(verdicts_[static_cast<size_t>(verdict)]);
+  return r;
 }
 
 void X12InboundMapper::ReleaseBlocks() {
@@ -645,12 +651,7 @@ void X12InboundMapper::DeliverSpilled(SpilledSet& r, size_t index) {
     }
   }
   if (!r.rejected && verdict >= 0) {
-    RejectedMessage rejection;
-    rejection.origin = std::move(r.origin);
-    rejection.what = "set " + r.set_id + " " + r.control + " (group " + r.group + ", interchange " +
-                     interchange_.control + "): not mapped";
-    rejection.errors.push_back(verdicts_[static_cast<size_t>(verdict)]);
-    sink_.OnRejected(std::move(rejection));
+    sink_.OnRejected(Overruled(r.set_id, r.control, r.group, std::move(r.origin), verdict));
     return;
   }
   if (r.rejected) {
