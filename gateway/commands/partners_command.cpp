@@ -5,7 +5,7 @@
 
 #include "gateway/commands/args.h"
 #include "gateway/commands/command.h"
-#include "gateway/daemon/daemon_config.h"
+#include "gateway/commands/config_arg.h"
 #include "gateway/daemon/partner_book.h"
 #include "gateway/daemon/partner_check.h"
 
@@ -47,16 +47,9 @@ int RunPartnersCommand(const CommandArgs& argv, CommandIo io) {
     (args.Has("--help") ? io.out : io.err) << kPartnersUsage;
     return args.Has("--help") ? kExitOk : kExitUsage;
   }
-  const std::string path = args.ValueOr("--config", partners::DefaultConfigPath());
-  if (path.empty()) {
-    io.err << "edigate partners check: no --config given and no config.yaml or config.example.yaml here\n";
-    return kExitUsage;
-  }
-  auto config = daemon::LoadDaemonConfig(path);
-  if (!config.ok()) {
-    io.err << "edigate partners check: " << config.status().message() << '\n';
-    return kExitUsage;
-  }
+  std::string path;
+  const auto config = LoadConfigArg(args, "edigate partners check", io, &path);
+  if (!config) return kExitUsage;
   auto book = daemon::PartnerBook::Load(*config);
   if (!book.ok()) {
     io.err << "edigate partners check: " << book.status().message() << '\n';

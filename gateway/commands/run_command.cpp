@@ -3,6 +3,7 @@
 
 #include "gateway/commands/args.h"
 #include "gateway/commands/command.h"
+#include "gateway/commands/config_arg.h"
 #include "gateway/daemon/daemon.h"
 #include "gateway/daemon/partner_book.h"
 
@@ -27,16 +28,9 @@ int RunDaemonCommand(const CommandArgs& argv, CommandIo io) {
     (args.Has("--help") ? io.out : io.err) << kRunUsage;
     return args.Has("--help") ? kExitOk : kExitUsage;
   }
-  const std::string path = args.ValueOr("--config", partners::DefaultConfigPath());
-  if (path.empty()) {
-    io.err << "edigate run: no --config given and no config.yaml or config.example.yaml here\n";
-    return kExitUsage;
-  }
-  auto config = daemon::LoadDaemonConfig(path);
-  if (!config.ok()) {
-    io.err << "edigate run: " << config.status().message() << '\n';
-    return kExitUsage;
-  }
+  std::string path;
+  auto config = LoadConfigArg(args, "edigate run", io, &path);
+  if (!config) return kExitUsage;
   if (args.Has("--check")) {
     auto book = daemon::PartnerBook::Load(*config);
     if (!book.ok()) {

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +13,14 @@ namespace gateway::mapping {
 
 namespace {
 
-constexpr size_t kWriteChunk = size_t{1} << 20;
+constexpr size_t kWriteChunk = size_t{1} << 20;  // and read chunk
+
+// The text fields of a record, in file order (written and read by the same list).
+template <class Set>
+auto TextFields(Set& r) {
+  return std::array{&r.type, &r.set_id, &r.control, &r.group, &r.origin.set_id, &r.origin.isa13, &r.origin.gs06,
+                    &r.origin.st02, &r.origin.key_type, &r.event, &r.key, &r.explain, &r.what};
+}
 
 void PutU32(uint32_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
 void PutI64(int64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
@@ -93,17 +102,36 @@ bool WriteAll(int fd, const char* p, size_t n) {
   return true;
 }
 
-// Reads exactly n bytes; false at the end of the file or on an error.
-bool ReadAll(int fd, char* p, size_t n) {
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
+// Reads the file from its start in chunks, so a record costs no system call of its own.
+class ChunkReader {
+ public:
+  explicit ChunkReader(int fd) : fd_(fd) {}
+  // The next n bytes, or null at the end of the file or on an error.
+  const char* Take(size_t n) {
+    if (buf_.size() - at_ < n) {
+      buf_.erase(0, at_);
+      at_ = 0;
+      size_t have = buf_.size();
+      buf_.resize(std::max(n, kWriteChunk));
+      while (have < n) {
+        const ssize_t r = ::read(fd_, buf_.data() + have, buf_.size() - have);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        have += static_cast<size_t>(r);
+      }
+      buf_.resize(have);
+      if (have < n) return nullptr;
+    }
+    const char* p = buf_.data() + at_;
+    at_ += n;
+    return p;
   }
-  return true;
-}
+
+ private:
+  int fd_;
+  std::string buf_;
+  size_t at_ = 0;
+};
 
 }  // namespace
 
@@ -117,10 +145,7 @@ void HeldSpill::Add(const SpilledSet& r) {
   PutU32(0, &buf_);  // the record's length, filled in below
   buf_.push_back(static_cast<char>((r.rejected ? 1 : 0) | (r.handed_to_mapping ? 2 : 0)));
   PutU32(static_cast<uint32_t>(r.verdict), &buf_);
-  for (const std::string* s : {&r.type, &r.set_id, &r.control, &r.group, &r.origin.set_id, &r.origin.isa13,
-                               &r.origin.gs06, &r.origin.st02, &r.origin.key_type, &r.event, &r.key, &r.explain, &r.what}) {
-    PutText(*s, &buf_);
-  }
+  for (const std::string* s : TextFields(r)) PutText(*s, &buf_);
   PutI64(r.origin.index, &buf_);
   PutList(r.origin.business_key, &buf_);
   PutList(r.errors, &buf_);
@@ -165,24 +190,21 @@ bool HeldSpill::Commit(size_t records) {
 bool HeldSpill::Drain(const std::function<void(SpilledSet&)>& each) {
   if (records_ == 0) return true;
   bool ok = ::lseek(fd_, 0, SEEK_SET) == 0;
-  std::string buf;
+  ChunkReader file(fd_);
   SpilledSet r;
   for (size_t i = 0; ok && i < records_; ++i) {
     uint32_t length = 0;
-    ok = ReadAll(fd_, reinterpret_cast<char*>(&length), sizeof length);
+    const char* p = file.Take(sizeof length);
+    if (p != nullptr) std::memcpy(&length, p, sizeof length);
+    const char* record = p != nullptr ? file.Take(length) : nullptr;
+    ok = record != nullptr;
     if (!ok) break;
-    buf.resize(length);
-    ok = ReadAll(fd_, buf.data(), length);
-    if (!ok) break;
-    Reader in(buf.data(), buf.size());
+    Reader in(record, length);
     const uint8_t flags = in.U8();
     r.rejected = (flags & 1) != 0;
     r.handed_to_mapping = (flags & 2) != 0;
     r.verdict = static_cast<int32_t>(in.U32());
-    for (std::string* s : {&r.type, &r.set_id, &r.control, &r.group, &r.origin.set_id, &r.origin.isa13, &r.origin.gs06,
-                           &r.origin.st02, &r.origin.key_type, &r.event, &r.key, &r.explain, &r.what}) {
-      in.Text(s);
-    }
+    for (std::string* s : TextFields(r)) in.Text(s);
     r.origin.index = in.I64();
     in.List(&r.origin.business_key);
     in.List(&r.errors);
