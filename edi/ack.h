@@ -109,9 +109,14 @@ struct GroupAck {
   char StatusOf(std::string_view set_control) const;
 };
 struct InterchangeAck {  // TA1
-  std::string control, date, time, note_code;
-  char status = 'A';
+  std::string control, date, time, note_code;  // TA101 (our ISA13), TA102, TA103, TA105
+  char status = 'A';                           // TA104; a missing one reads as 'R'
 };
+// The TA1 segment `s` as an InterchangeAck.
+InterchangeAck ReadTa1(const Segment& s);
+// The words of a TA105 note code ("024" -> "Invalid Interchange Content (e.g., Invalid GS
+// Segment)"), "" for a code the standard does not define.
+std::string_view Ta1NoteText(std::string_view note_code);
 struct AckDocument {
   std::vector<GroupAck> groups;
   std::vector<InterchangeAck> interchanges;

@@ -1,5 +1,7 @@
 #include "edi/ack.h"
 
+#include <iterator>
+
 namespace edi {
 namespace {
 
@@ -85,14 +87,61 @@ void AckReader::OnSetEnd(const SetResult&) {
   doc_.groups.push_back(std::move(current_));
 }
 
-void AckReader::OnTa1(const Segment& s) {
+InterchangeAck ReadTa1(const Segment& s) {
   InterchangeAck a;
   a.control = std::string(s[1]);
   a.date = std::string(s[2]);
   a.time = std::string(s[3]);
   a.status = s[4].empty() ? 'R' : s[4][0];
   a.note_code = std::string(s[5]);
-  doc_.interchanges.push_back(std::move(a));
+  return a;
 }
+
+std::string_view Ta1NoteText(std::string_view code) {
+  // I18, x12-notes.md 3.4 (004010 defines 000-031; 00501 adds 032-038).
+  static constexpr std::string_view kText[] = {
+      "No error",
+      "The Interchange Control Number in the Header and Trailer Do Not Match",
+      "This Standard as Noted in the Control Standards Identifier is Not Supported",
+      "This Version of the Controls is Not Supported",
+      "The Segment Terminator is Invalid",
+      "Invalid Interchange ID Qualifier for Sender",
+      "Invalid Interchange Sender ID",
+      "Invalid Interchange ID Qualifier for Receiver",
+      "Invalid Interchange Receiver ID",
+      "Unknown Interchange Receiver ID",
+      "Invalid Authorization Information Qualifier Value",
+      "Invalid Authorization Information Value",
+      "Invalid Security Information Qualifier Value",
+      "Invalid Security Information Value",
+      "Invalid Interchange Date Value",
+      "Invalid Interchange Time Value",
+      "Invalid Interchange Standards Identifier Value",
+      "Invalid Interchange Version ID Value",
+      "Invalid Interchange Control Number Value",
+      "Invalid Acknowledgment Requested Value",
+      "Invalid Test Indicator Value",
+      "Invalid Number of Included Groups Value",
+      "Invalid Control Structure",
+      "Improper (Premature) End-of-File (Transmission)",
+      "Invalid Interchange Content (e.g., Invalid GS Segment)",
+      "Duplicate Interchange Control Number",
+      "Invalid Data Element Separator",
+      "Invalid Component Element Separator",
+      "Invalid Delivery Date in Deferred Delivery Request",
+      "Invalid Delivery Time in Deferred Delivery Request",
+      "Invalid Delivery Time Code in Deferred Delivery Request",
+      "Invalid Grade of Service Code",
+  };
+  if (code.size() != 3) return "";
+  int n = 0;
+  for (char c : code) {
+    if (c < '0' || c > '9') return "";
+    n = n * 10 + (c - '0');
+  }
+  return static_cast<size_t>(n) < std::size(kText) ? kText[n] : "";
+}
+
+void AckReader::OnTa1(const Segment& s) { doc_.interchanges.push_back(ReadTa1(s)); }
 
 }  // namespace edi

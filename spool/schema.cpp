@@ -123,6 +123,10 @@ CREATE TABLE api_requests (
 CREATE INDEX messages_stats ON messages(partner, type, state);
 CREATE INDEX files_stats ON files(partner, state);
 )sql",
+      // 5: our outbound messages by interchange, for the partner's TA1 (TA101 is our ISA13).
+      R"sql(
+CREATE INDEX messages_interchange ON messages(partner, isa13) WHERE direction = 'outbound';
+)sql",
   };
   return kMigrations;
 }

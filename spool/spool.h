@@ -180,6 +180,7 @@ struct AckReport {
   std::string gs06;  // AK1-02: the group we sent
   std::optional<std::string> st02;  // AK2-02 when the ack is per set
   bool accepted = true;
+  std::string via = "997";  // what said so: "997", or "TA1" for a rejected interchange
   Actor actor = Actor::Daemon();
   std::string reason;
 };
@@ -220,6 +221,9 @@ struct ListFilter {
   std::optional<std::string> type;
   std::optional<Timestamp> since;  // created at or after
   int64_t limit = 0;               // 0: no limit
+  // Messages only (files are never listed with these).
+  std::optional<Direction> direction;
+  std::optional<std::string> isa13;  // the interchange a message went (or came) in
 };
 
 // A file or a message as listed and shown. Fields that do not apply to the kind are empty.

@@ -551,7 +551,7 @@ Result<ItemId> SqliteSpool::ApplyAck(const AckReport& report) {
     c.from = state;
     c.to = to;
     c.actor = report.actor;
-    c.reason = "997 " + std::string(report.accepted ? "accepted" : "rejected") +
+    c.reason = report.via + " " + std::string(report.accepted ? "accepted" : "rejected") +
                (report.reason.empty() ? "" : ": " + report.reason);
     SPOOL_RETURN_IF_ERROR(ApplyTransition(c, now));
   }

@@ -62,6 +62,9 @@ Result<std::vector<ItemSummary>> SqliteSpool::ListTable(ItemKind kind, const Lis
   if (f.partner) sql += " AND partner = ?2";
   if (f.type && !files) sql += " AND type = ?3";
   if (f.since) sql += files ? " AND received_at >= ?4" : " AND created_at >= ?4";
+  if (files && (f.direction || f.isa13)) return std::vector<ItemSummary>{};  // no file matches
+  if (f.direction) sql += " AND direction = ?6";
+  if (f.isa13) sql += " AND isa13 = ?7";
   sql += " ORDER BY id";
   if (f.limit > 0) sql += " LIMIT ?5";
   SPOOL_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
@@ -70,6 +73,8 @@ Result<std::vector<ItemSummary>> SqliteSpool::ListTable(ItemKind kind, const Lis
   if (f.type && !files) stmt.Bind(3, *f.type);
   if (f.since) stmt.Bind(4, ToMicros(*f.since));
   if (f.limit > 0) stmt.Bind(5, f.limit);
+  if (f.direction) stmt.Bind(6, std::string(Name(*f.direction)));
+  if (f.isa13) stmt.Bind(7, *f.isa13);
   std::vector<ItemSummary> out;
   for (;;) {
     SPOOL_ASSIGN_OR_RETURN(bool row, stmt.Step());

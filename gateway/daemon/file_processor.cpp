@@ -14,6 +14,7 @@
 #include "gateway/daemon/byte_pipe.h"
 #include "gateway/daemon/crash_point.h"
 #include "gateway/daemon/event_log.h"
+#include "gateway/daemon/interchange_ack.h"
 #include "gateway/mapping/inbound.h"
 
 namespace gateway::daemon {
@@ -70,8 +71,8 @@ class PipeSink final : public spool::ByteSink {
 // Collects the sets of one file and writes them to the spool in batches.
 class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSink {
  public:
-  SpoolingSink(Pipeline& p, const spool::ItemSummary& file, FileOutcome& outcome)
-      : p_(p), file_(file), outcome_(outcome) {}
+  SpoolingSink(Pipeline& p, const spool::ItemSummary& file, const canonical::EdiSource& source, FileOutcome& outcome)
+      : p_(p), file_(file), source_(source), outcome_(outcome) {}
 
   // Runs before the mapper sees the interchange: its duplicate verdict decides its sets.
   void OnInterchangeStart(const edi::InterchangeInfo& info) override {
@@ -81,6 +82,7 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
     req.isa06 = info.sender_qualifier + ":" + info.sender_id;
     req.isa08 = info.receiver_qualifier + ":" + info.receiver_id;
     req.isa13 = info.control;
+    interchange_control_ = info.control;
     interchange_id_.reset();
     interchange_skipped_ = false;
     auto r = p_.spool->RecordInterchange(req);
@@ -95,6 +97,54 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
                {{"partner", file_.partner}, {"file", std::to_string(file_.id)}, {"isa13", info.control},
                 {"sender", req.isa06}, {"duplicate_of_interchange", std::to_string(r->duplicate_of.value_or(0))}});
     }
+  }
+
+  // The partner's TA1 about one of our interchanges (interchange_ack.h).
+  void OnTa1(const edi::Segment& segment) override {
+    const edi::InterchangeAck ta1 = edi::ReadTa1(segment);
+    const int64_t index = kTa1Index + ta1_count_++;
+    spool::ListFilter f;
+    f.kind = spool::ItemKind::kMessage;
+    f.partner = file_.partner;
+    f.direction = spool::Direction::kOutbound;
+    f.isa13 = OurInterchangeControl(ta1.control);
+    auto ours = p_.spool->List(f);
+    if (!ours.ok()) {
+      Fail(ours.status().message());
+      return;
+    }
+    const std::string what = DescribeTa1(ta1);
+    if (ours->empty() || ta1.status != 'R') {
+      LogEvent(ours->empty() ? spdlog::level::warn : spdlog::level::info,
+               ours->empty() ? "TA1 names no interchange of ours" : "interchange accepted by the partner (TA1)",
+               {{"partner", file_.partner}, {"file", std::to_string(file_.id)}, {"isa13", *f.isa13}, {"status", what}});
+      return;
+    }
+    canonical::EdiSource source = source_;
+    source.isa13 = interchange_control_;
+    std::optional<Ta1Event> e = OrderAcknowledgmentFromTa1(file_.partner, ta1, *ours, source);
+    if (!e) {
+      // Our 997s: nothing waits on them, but the partner cannot read what we send.
+      p_.Alert(file_.partner, "interchange_rejected", "the partner's TA1 rejected our interchange",
+               "ISA13 " + *f.isa13 + " (" + ours->front().type.value_or("?") + "): " + what);
+      return;
+    }
+    spool::InboundMessage msg;
+    msg.file_id = file_.id;
+    msg.interchange_id = interchange_id_;
+    msg.set_index = index;
+    msg.partner = file_.partner;
+    msg.control_numbers = {interchange_control_, "", ""};
+    msg.type = "TA1";
+    msg.business_key = e->business_key;
+    msg.payload = std::move(e->event);
+    if (interchange_skipped_) {
+      msg.initial_state = spool::MessageState::kDuplicate;
+      msg.note = "duplicate interchange (ISA13 " + interchange_control_ + " seen before); not delivered";
+    } else {
+      msg.initial_state = spool::MessageState::kMapped;
+    }
+    Push(std::move(msg));
   }
 
   void OnMapped(const mapping::MappedMessage& m) override {
@@ -242,9 +292,16 @@ class SpoolingSink final : public mapping::InboundSink, public edi::ValidationSi
     if (error_.empty()) error_ = why;
   }
 
+  // TA1s are numbered apart from the sets (set_index from 0): a file's messages keep
+  // (file, set_index) unique and stable when the file is processed again.
+  static constexpr int64_t kTa1Index = int64_t{1} << 40;
+
   Pipeline& p_;
   const spool::ItemSummary& file_;
+  const canonical::EdiSource& source_;
   FileOutcome& outcome_;
+  std::string interchange_control_;
+  int64_t ta1_count_ = 0;
   std::optional<int64_t> interchange_id_;
   bool interchange_skipped_ = false;
   std::vector<spool::InboundMessage> batch_;
@@ -294,6 +351,13 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
   if (type == "order_acknowledgment") {
     const std::string group = data.value("partner_group_control", "");
     const std::string group_status = data.value("group_status", "");
+    // From the partner's TA1 (interchange_ack.h): its note is the reason.
+    const bool ta1 = data.contains("interchange_status");
+    std::string ta1_reason;
+    if (ta1 && data.contains("group_errors") && data["group_errors"].is_array() && !data["group_errors"].empty() &&
+        data["group_errors"][0].is_string()) {
+      ta1_reason = data["group_errors"][0].get<std::string>();
+    }
     std::vector<spool::AckReport> reports;
     if (data.contains("sets") && data["sets"].is_array() && !data["sets"].empty()) {
       for (const auto& s : data["sets"]) {
@@ -303,6 +367,10 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
         r.st02 = s.value("control", "");
         r.accepted = s.value("status", "") != "rejected";
         r.reason = "AK5 " + s.value("status", "");
+        if (ta1) {
+          r.via = "TA1";
+          r.reason = ta1_reason;
+        }
         reports.push_back(std::move(r));
       }
     } else {
@@ -319,7 +387,10 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
         LogEvent(spdlog::level::info, r.accepted ? "order acknowledged by the partner" : "order rejected by the partner",
                  {{"partner", partner}, {"message", std::to_string(*applied)}, {"gs06", r.gs06},
                   {"st02", r.st02.value_or("")}, {"status", r.reason}});
-        if (!r.accepted) p.Alert(partner, "order_rejected", "the partner's 997 rejected our 940", "message " + std::to_string(*applied));
+        if (!r.accepted) {
+          p.Alert(partner, "order_rejected", "the partner's " + r.via + " rejected our 940",
+                  "message " + std::to_string(*applied) + (ta1 ? ": " + r.reason : ""));
+        }
       } else if (applied.status().code() != spool::Code::kIllegalTransition) {
         // kIllegalTransition: applied before (the same 997 processed again).
         LogEvent(spdlog::level::warn, "997 names no 940 of ours",
@@ -391,7 +462,7 @@ Result<FileOutcome> FileProcessor::Run(spool::ItemId id, std::int64_t lease_toke
   options.source.file = file.remote_path ? *file.remote_path : "file-" + std::to_string(id);
   if (auto slash = options.source.file.rfind('/'); slash != std::string::npos) options.source.file.erase(0, slash + 1);
   options.source.sha256 = file.sha256.value_or("");
-  SpoolingSink sink(p_, file, outcome);
+  SpoolingSink sink(p_, file, options.source, outcome);
   std::vector<edi::Acknowledgment> acks;
 
   if (xml) {

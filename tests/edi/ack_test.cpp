@@ -188,4 +188,25 @@ TEST(AckReader, A997WithoutAk1OrAk9IsMalformed) {
   EXPECT_TRUE(doc.groups[0].malformed);
 }
 
+TEST(AckReader, ATa1ReadsAsTheInterchangeItAnswersWithItsNote) {
+  // A partner's TA1 rejecting our interchange 123, and one accepting 124 with no TA104 note.
+  const std::string text = x12test::Isa() + "~\nTA1*000000123*261120*1200*R*024~\nTA1*000000124*261120*1201*A*000~\n" +
+                           "TA1*000000125*261120*1202~\nIEA*0*000004001~\n";
+  const edi::AckDocument doc = Read(text);
+  ASSERT_EQ(doc.interchanges.size(), 3u);
+  EXPECT_EQ(doc.interchanges[0].control, "000000123");
+  EXPECT_EQ(doc.interchanges[0].status, 'R');
+  EXPECT_EQ(doc.interchanges[0].note_code, "024");
+  EXPECT_EQ(doc.interchanges[0].date, "261120");
+  EXPECT_EQ(doc.interchanges[1].status, 'A');
+  EXPECT_EQ(doc.interchanges[1].time, "1201");
+  EXPECT_EQ(doc.interchanges[2].status, 'R') << "no TA104 is no acceptance";
+  EXPECT_EQ(edi::Ta1NoteText("024"), "Invalid Interchange Content (e.g., Invalid GS Segment)");
+  EXPECT_EQ(edi::Ta1NoteText("000"), "No error");
+  EXPECT_EQ(edi::Ta1NoteText("031"), "Invalid Grade of Service Code");
+  EXPECT_EQ(edi::Ta1NoteText("032"), "");
+  EXPECT_EQ(edi::Ta1NoteText("24"), "");
+  EXPECT_EQ(edi::Ta1NoteText("0x4"), "");
+}
+
 }  // namespace

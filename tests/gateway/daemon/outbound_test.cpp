@@ -1,12 +1,14 @@
 // Issue 5, outbound end to end: an order POSTed to the API becomes a valid 940 in the partner's
 // folder; the partner's 997 becomes an order_acknowledgment event and acknowledges the order;
-// its 945 fulfils it; an order without a 997 past the deadline shows on the gauge and alerts.
+// its 945 fulfils it; an order without a 997 past the deadline shows on the gauge and alerts;
+// a TA1 rejecting the 940's interchange rejects the order and tells the OMS why.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "edi/ack.h"
 #include "edi/byte_source.h"
+#include "gateway/canonical/json_schema.h"
 #include "tests/gateway/daemon/daemon_harness.h"
 #include "tests/support/x12_text.h"
 
@@ -144,6 +146,93 @@ TEST(DaemonOutbound, No997ByTheDeadlineShowsOnTheGaugeAndAlerts) {
   // The 997 arrives late: the gauge goes back to 0.
   h.Drop("late-ack.edi", PartnerAck(x12test::ReadFile(Only940(h))));
   ASSERT_TRUE(WaitFor([&] { return h.Metric("edigate_orders_awaiting_997_overdue{partner=\"acme\"}") == 0; })) << h.Log();
+  EXPECT_EQ(h.Stop(), 0);
+}
+
+// The partner's interchange of TA1s only (ISA, TA1s, IEA*0), from them to us.
+std::string PartnerTa1s(const std::vector<std::string>& ta1s, const std::string& control) {
+  x12test::IsaFields isa;
+  isa.control = control;
+  std::string text = x12test::Isa(isa) + "~\n";
+  for (const std::string& t : ta1s) text += t + "~\n";
+  return text + "IEA*0*" + control + "~\n";
+}
+
+size_t Delivered(Harness& h, const std::string& needle) {
+  size_t n = 0;
+  for (const auto& r : h.oms().Received()) {
+    if (r.body.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+TEST(DaemonOutbound, ATa1RejectingOurInterchangeRejectsItsOrderAndTellsTheOms) {
+  HarnessOptions o;
+  o.sftp = false;
+  Harness h(o);
+  h.Start();
+  const auto accepted = h.PostOrder(Order("SO-800"), "key-800");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string id = std::to_string(nlohmann::json::parse(accepted.body)["id"].get<long long>());
+  ASSERT_TRUE(WaitFor([&] { return !Only940(h).empty(); })) << h.Log();
+  const std::string x940 = x12test::ReadFile(Only940(h));
+  const std::string isa13 = x940.substr(90, 9);
+  const x12test::Collected sent = x12test::ValidateText(x940);
+  ASSERT_EQ(sent.sets.size(), 1u);
+  const auto state = [&] {
+    return nlohmann::json::parse(h.Http("GET", "/v1/messages/" + id, "", {"Authorization: Bearer " + h.token()}).body)["state"];
+  };
+
+  // An accepting TA1 changes nothing: the 997 is still to come.
+  h.Drop("ta1-accepted.edi", PartnerTa1s({"TA1*" + isa13 + "*261127*1200*A*000"}, "000007001"));
+  ASSERT_TRUE(WaitFor([&] { return h.Count("interchange accepted by the partner (TA1)") == 1; })) << h.Log();
+  EXPECT_EQ(state(), "uploaded");
+
+  // The rejecting one, with TA101 unpadded as some partners write it, and beside it one about
+  // an interchange we never sent.
+  const std::string unpadded = std::to_string(std::stoll(isa13));
+  const std::string rejecting = PartnerTa1s({"TA1*" + unpadded + "*261127*1205*R*024", "TA1*999999999*261127*1205*R*024"},
+                                            "000007002");
+  h.Drop("ta1-rejected.edi", rejecting);
+  ASSERT_TRUE(WaitFor([&] { return state() == "rejected"; })) << h.Log();
+  ASSERT_TRUE(WaitFor([&] { return Delivered(h, ":TA1:") == 1; })) << h.Log();
+  EXPECT_EQ(h.Count("TA1 names no interchange of ours"), 1u) << h.Log();
+  EXPECT_GE(h.Count("alert=order_rejected"), 1u) << h.Log();
+
+  // The OMS hears it as it would hear a 997 rejecting the order, with the TA1's reason.
+  nlohmann::json event;
+  for (const auto& r : h.oms().Received()) {
+    if (r.body.find(":TA1:") != std::string::npos) event = nlohmann::json::parse(r.body);
+  }
+  EXPECT_EQ(event["type"], "order_acknowledgment");
+  EXPECT_EQ(event["idempotencykey"], "acme:TA1:" + isa13 + ":2611271205");
+  EXPECT_EQ(event["time"], "2026-11-27T12:05:00Z");
+  const nlohmann::json& data = event["data"];
+  EXPECT_EQ(data["group_status"], "rejected");
+  EXPECT_EQ(data["partner_group_control"], sent.groups[0].info.control);
+  ASSERT_EQ(data["sets"].size(), 1u) << data.dump();
+  EXPECT_EQ(data["sets"][0]["control"], sent.sets[0].info.control);
+  EXPECT_EQ(data["sets"][0]["status"], "rejected");
+  EXPECT_EQ(data["interchange_control"], isa13);
+  EXPECT_EQ(data["interchange_note_code"], "024");
+  EXPECT_EQ(data["interchange_note"], "Invalid Interchange Content (e.g., Invalid GS Segment)");
+  const nlohmann::json* schema = gateway::canonical::CanonicalSchema("order_acknowledgment");
+  ASSERT_NE(schema, nullptr);
+  std::vector<std::string> errors;
+  EXPECT_TRUE(gateway::canonical::CheckJsonSchema(*schema, event, &errors)) << event.dump();
+  // The order's history says who rejected it and why.
+  const x12test::CommandResult history = h.Spool({"show", id, "--json"});
+  EXPECT_NE(history.out.find("TA1 rejected: TA1 R 024: Invalid Interchange Content"), std::string::npos)
+      << history.out << history.err;
+
+  // The same TA1 sent again in another interchange is the same event: not delivered twice.
+  h.Drop("ta1-rejected-again.edi",
+         PartnerTa1s({"TA1*" + unpadded + "*261127*1205*R*024", "TA1*999999999*261127*1205*R*024"}, "000007003"));
+  ASSERT_TRUE(WaitFor([&] { return h.Count("TA1 names no interchange of ours") == 2; })) << h.Log();
+  ASSERT_TRUE(WaitFor([&] { return h.Count("file parsed") >= 3; })) << h.Log();
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(Delivered(h, ":TA1:"), 1u);
+  EXPECT_EQ(state(), "rejected");
   EXPECT_EQ(h.Stop(), 0);
 }
 
