@@ -149,6 +149,37 @@ TEST(DaemonOutbound, No997ByTheDeadlineShowsOnTheGaugeAndAlerts) {
   EXPECT_EQ(h.Stop(), 0);
 }
 
+TEST(DaemonOutbound, A997ThatZeroPadsOurControlNumbersStillFindsTheOrder) {
+  HarnessOptions o;
+  o.sftp = false;
+  Harness h(o);
+  h.Start();
+  const auto accepted = h.PostOrder(Order("SO-900"), "key-900");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string id = std::to_string(nlohmann::json::parse(accepted.body)["id"].get<long long>());
+  ASSERT_TRUE(WaitFor([&] { return !Only940(h).empty(); })) << h.Log();
+  const std::string x940 = x12test::ReadFile(Only940(h));
+  const x12test::Collected sent = x12test::ValidateText(x940);
+  ASSERT_EQ(sent.sets.size(), 1u);
+  const std::string gs06 = sent.groups.at(0).info.control;
+  const std::string st02 = sent.sets[0].info.control;
+  // AK102 and AK202 padded to 9 digits, as some translators write them.
+  std::string ack = PartnerAck(x940);
+  const auto pad = [](const std::string& n) { return std::string(9 - n.size(), '0') + n; };
+  const std::string ak1 = "AK1*OW*" + gs06 + "~", ak2 = "AK2*940*" + st02 + "~";
+  ASSERT_NE(ack.find(ak1), std::string::npos) << ack;
+  ASSERT_NE(ack.find(ak2), std::string::npos) << ack;
+  ack.replace(ack.find(ak1), ak1.size(), "AK1*OW*" + pad(gs06) + "~");
+  ack.replace(ack.find(ak2), ak2.size(), "AK2*940*" + pad(std::to_string(std::stoll(st02))) + "~");
+  h.Drop("ack-padded.edi", ack);
+  ASSERT_TRUE(WaitFor([&] {
+    auto m = nlohmann::json::parse(h.Http("GET", "/v1/messages/" + id, "", {"Authorization: Bearer " + h.token()}).body);
+    return m["state"] == "acknowledged";
+  })) << h.Log();
+  EXPECT_EQ(h.Count("997 names no 940 of ours"), 0u) << h.Log();
+  EXPECT_EQ(h.Stop(), 0);
+}
+
 // The partner's interchange of TA1s only (ISA, TA1s, IEA*0), from them to us.
 std::string PartnerTa1s(const std::vector<std::string>& ta1s, const std::string& control) {
   x12test::IsaFields isa;
