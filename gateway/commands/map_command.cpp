@@ -134,6 +134,7 @@ int RunRenderCommand(const CommandArgs& argv, CommandIo io) {
     for (const std::string& e : out.errors) io.err << "  " << e << '\n';
     return out.order_invalid ? kExitRejected : kExitUsage;
   }
+  for (const std::string& w : out.warnings) io.err << "edigate render: warning: " << w << '\n';
   io.out << out.x12;
   io.out.flush();
   return kExitOk;

@@ -118,6 +118,8 @@ api::ApiAnswer OrderDesk::Submit(const api::OrderSubmission& order) {
   // what the 202 promises; the order's progress is GET /v1/messages/{id}.
   a.body = {{"id", added->id}, {"state", "accepted"}, {"idempotency_key", added->idempotency_key},
             {"partner", partner->id()}};
+  // Data the 940 carries changed (a delimiter in a name, a line break in a description).
+  if (!trial.warnings.empty()) a.body["warnings"] = trial.warnings;
   a.headers["Location"] = "/v1/messages/" + std::to_string(added->id);
   if (added->existed) a.headers["Idempotent-Replayed"] = "true";
   return a;

@@ -49,6 +49,10 @@ Status OutboundRenderer::Render(spool::ItemId id, std::int64_t lease_token) {
         for (const std::string& e : out.errors) failure += (failure.empty() ? "" : "; ") + e;
         return spool::Status(spool::Code::kInvalidArgument, failure);
       }
+      for (const std::string& w : out.warnings) {
+        LogEvent(spdlog::level::warn, "order data changed for X12",
+                 {{"partner", item->partner}, {"message", std::to_string(id)}, {"detail", w}});
+      }
       return std::move(out.x12);
     }
     if (type == "997" || type == "TA1") {

@@ -60,6 +60,10 @@ struct Rule {
   int implied_decimals = 0;
   bool trim = true;
   bool upper = false;
+  // Outbound: free text (a name, an address line, a description). A delimiter or control
+  // character in it becomes the profile's x12.delimiters.in_data; in any other value (an
+  // order id, a SKU: what comes back in a 945) it refuses the order instead.
+  bool text = false;
   std::vector<std::pair<std::string, std::string>> map;  // inline code map
   bool has_map = false;
   int table = -1;  // index into Mapping::tables

@@ -26,7 +26,7 @@ using yamlutil::Line;
 
 const std::set<std::string> kRuleKeys = {
     "path", "xpath", "field", "value", "concat", "separator", "first", "difference", "sum", "index",
-    "type", "decimals", "trim", "upper", "map", "lookup", "reverse", "on_missing", "default",
+    "type", "decimals", "trim", "upper", "text", "map", "lookup", "reverse", "on_missing", "default",
     "required", "when", "each", "fields", "item", "collect"};
 
 std::string Trim(std::string s) {
@@ -460,6 +460,7 @@ class Loader {
     }
     if (n["trim"].IsDefined()) r->trim = n["trim"].as<bool>();
     if (n["upper"].IsDefined()) r->upper = n["upper"].as<bool>();
+    if (n["text"].IsDefined()) r->text = n["text"].as<bool>();
     if (n["required"].IsDefined()) r->required = n["required"].as<bool>();
     if (n["default"].IsDefined()) r->default_value = n["default"].as<std::string>();
     if (const YAML::Node mp = n["map"]; mp.IsDefined()) {

@@ -30,6 +30,9 @@ struct RenderOutput {
   std::string x12;                  // the interchange, empty on error
   std::string idempotency_key;      // <partner>:940:<order_id>
   std::vector<std::string> errors;  // JSON-path errors in the order, mapping or X12 errors
+  // What the order's data needed to become X12 (a delimiter or control character replaced,
+  // x12.delimiters.in_data), by JSON path; the 940 was written.
+  std::vector<std::string> warnings;
   bool order_invalid = false;       // the errors are the order's (exit 1), not the setup's
 };
 

@@ -156,7 +156,8 @@ class ProfileParser {
     p->usage = usage[0];
     if (n["ack_requested"].IsDefined()) p->ack_requested = n["ack_requested"].as<bool>();
     if (const YAML::Node d = n["delimiters"]; d.IsDefined()) {
-      GATEWAY_RETURN_IF_ERROR(CheckKeys(file_, d, "x12.delimiters", {"element", "component", "segment", "suffix"}));
+      GATEWAY_RETURN_IF_ERROR(
+          CheckKeys(file_, d, "x12.delimiters", {"element", "component", "segment", "suffix", "in_data"}));
       GATEWAY_RETURN_IF_ERROR(Delimiter(d["element"], "x12.delimiters.element", &p->delimiters.element, false));
       GATEWAY_RETURN_IF_ERROR(Delimiter(d["component"], "x12.delimiters.component", &p->delimiters.component, false));
       char term = p->delimiters.terminator[0];
@@ -171,6 +172,19 @@ class ProfileParser {
       const char e = p->delimiters.element, c = p->delimiters.component;
       if (e == c || e == term || c == term) {
         return Error(file_, d, "x12.delimiters", "element, component and segment delimiters must differ");
+      }
+      if (const YAML::Node r = d["in_data"]; r.IsDefined()) {
+        const std::string v = r.IsScalar() ? r.Scalar() : "";
+        const auto u = v.size() == 1 ? static_cast<unsigned char>(v[0]) : 0;
+        if (v == "reject") {
+          p->replace_in_data.reset();
+        } else if (v.size() != 1 || u < 0x20 || u >= 0x7f || v[0] == e || v[0] == c || v[0] == term) {
+          return Error(file_, r, "x12.delimiters.in_data",
+                       "must be one printable ASCII character that is not a delimiter (what a delimiter in the "
+                       "data becomes), or reject");
+        } else {
+          p->replace_in_data = v[0];
+        }
       }
     }
     return Status::Ok();

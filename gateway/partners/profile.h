@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,9 @@ struct PartnerProfile {
   std::string isa_version = "00401";   // ISA12
   edi::Delimiters delimiters;          // outbound
   std::string segment_suffix = "\n";   // after each outbound terminator
+  // What an outbound value's delimiter or control character becomes (X12 has no escape):
+  // this character, or nullopt ("reject") to refuse the order.
+  std::optional<char> replace_in_data = ' ';
   char usage = 'P';                    // ISA15
   bool ack_requested = false;          // ISA14 of what we send
   std::vector<MappingRef> mappings;

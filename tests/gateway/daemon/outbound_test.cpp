@@ -180,6 +180,32 @@ TEST(DaemonOutbound, A997ThatZeroPadsOurControlNumbersStillFindsTheOrder) {
   EXPECT_EQ(h.Stop(), 0);
 }
 
+TEST(DaemonOutbound, ADelimiterInANameIsReplacedWithAWarningAndInASkuRefusesTheOrder) {
+  HarnessOptions o;
+  o.sftp = false;
+  Harness h(o);
+  h.Start();
+  nlohmann::json order = nlohmann::json::parse(Order("SO-950"));
+  order["ship_to"]["name"] = "Smith*Jones ~ Co";
+  const auto accepted = h.PostOrder(order.dump(), "key-950");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const nlohmann::json body = nlohmann::json::parse(accepted.body);
+  ASSERT_TRUE(body.contains("warnings")) << accepted.body;
+  EXPECT_NE(body["warnings"][0].get<std::string>().find("$.ship_to.name (N102)"), std::string::npos) << accepted.body;
+  ASSERT_TRUE(WaitFor([&] { return !Only940(h).empty(); })) << h.Log();
+  const std::string x940 = x12test::ReadFile(Only940(h));
+  EXPECT_NE(x940.find("N1*ST*Smith Jones   Co*"), std::string::npos) << x940;
+  EXPECT_EQ(x12test::ValidateText(x940).sets.at(0).status, 'A') << x940;
+  EXPECT_GE(h.Count("order data changed for X12"), 1u) << h.Log();
+
+  order["order_id"] = "SO-951";
+  order["lines"][0]["sku"] = "TEE~BLK";
+  const auto refused = h.PostOrder(order.dump(), "key-951");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("$.lines[0].sku (W0105)"), std::string::npos) << refused.body;
+  EXPECT_EQ(h.Stop(), 0);
+}
+
 // The partner's interchange of TA1s only (ISA, TA1s, IEA*0), from them to us.
 std::string PartnerTa1s(const std::vector<std::string>& ta1s, const std::string& control) {
   x12test::IsaFields isa;

@@ -17,6 +17,7 @@
 #include "gateway/mapping/path.h"
 #include "gateway/partners/profile.h"
 #include "tests/support/run_command.h"
+#include "tests/support/x12_text.h"
 
 namespace {
 
@@ -361,6 +362,64 @@ TEST(RenderCommand, ValidOrderGivesA940AndBadOrderNamesJsonPaths) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(bad.out.empty());
   EXPECT_NE(bad.err.find("$.ship_to.postal_code: is required"), std::string::npos) << bad.err;
+}
+
+// X12 has no escape for a delimiter. In free text (`text: true` in the 940 mapping) a
+// delimiter or control character becomes a space, with a warning naming the JSON path; in an
+// identifier it refuses the order, because a changed order id or SKU would not match the 945.
+TEST(RenderCommand, DelimitersInFreeTextAreReplacedAndInIdentifiersRefuseTheOrder) {
+  TempDir dir;
+  json order = json::parse(x12test::ReadFile(kSrc + "/examples/orders/SO-10047.json"));
+  order["ship_to"]["name"] = "Lena *Ortiz* ~ Co > Sons";
+  order["lines"][0]["description"] = "Tee\nblack\tM";
+  const std::string text_order = dir.Write("text.json", order.dump());
+  auto ok = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl", text_order});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("N1*ST*Lena  Ortiz    Co   Sons*92*C-55120~"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("G69*Tee black M~"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.err.find("warning: $.ship_to.name (N102): '*', '~', '>' cannot be sent in this partner's X12; "
+                        "replaced by ' '"),
+            std::string::npos)
+      << ok.err;
+  EXPECT_NE(ok.err.find("warning: $.lines[0].description (G6901): control character 0x0A, control character 0x09"),
+            std::string::npos)
+      << ok.err;
+  const x12test::Collected v = x12test::ValidateText(ok.out);
+  ASSERT_EQ(v.sets.size(), 1u);
+  EXPECT_EQ(v.sets[0].status, 'A');
+
+  order["lines"][1]["sku"] = "MUG*RED";
+  auto refused = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl",
+                             dir.Write("sku.json", order.dump())});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(refused.out.empty());
+  EXPECT_NE(refused.err.find("$.lines[1].sku (W0105): '*' cannot be sent in this partner's X12 and this value is "
+                             "not free text"),
+            std::string::npos)
+      << refused.err;
+
+  // x12.delimiters.in_data: reject refuses free text too.
+  auto setup = gateway::mapping::LoadPartnerSetup(kConfig, "example-3pl");
+  ASSERT_TRUE(setup.ok()) << setup.status().message();
+  setup->profile.replace_in_data.reset();
+  const gateway::mapping::RenderOutput r =
+      gateway::mapping::RenderOrderText(*setup, x12test::ReadFile(text_order), gateway::mapping::RenderControl{});
+  EXPECT_TRUE(r.order_invalid);
+  EXPECT_TRUE(r.x12.empty());
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_NE(r.errors[0].find("$.ship_to.name (N102)"), std::string::npos) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("in_data: reject"), std::string::npos) << r.errors[0];
+
+  // The setting is checked when the profile loads.
+  std::string profile = x12test::ReadFile(kSrc + "/partners/example-3pl.yaml");
+  profile = profile.substr(0, profile.find("\ntransport:") + 1);
+  const std::string at = "suffix: \"\\n\"";
+  ASSERT_NE(profile.find(at), std::string::npos);
+  profile.replace(profile.find(at), at.size(), at + ", in_data: \"*\"");
+  const std::string bad = dir.Write("bad.yaml", profile);
+  auto p = gateway::partners::LoadPartnerProfile(bad, kSrc + "/mappings");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("x12.delimiters.in_data"), std::string::npos) << p.status().message();
 }
 
 TEST(MappingTestCommand, ReportsADiffOnMismatch) {
