@@ -5,6 +5,7 @@
 #include "edi/writer.h"
 #include "gateway/canonical/json_schema.h"
 #include "gateway/mapping/evaluator.h"
+#include "gateway/mapping/x12_charset.h"
 #include "spool/idempotency_key.h"
 
 namespace gateway::mapping {
@@ -98,58 +99,10 @@ class JsonSource {
   const Mapping& m_;
 };
 
-// X12 has no escape: a delimiter in a value would split it, a control character is invalid
-// in every AN element. In free text (Rule::text) such bytes become the profile's replacement
-// (x12.delimiters.in_data), reported by where the value came from; anywhere else, or with
-// in_data "reject", the order is refused: an order id or SKU changed on the way would not
-// match the 945 that comes back.
-class DataCleaner {
- public:
-  DataCleaner(const partners::PartnerProfile& profile, const edi::Delimiters& d)
-      : replacement_(profile.replace_in_data) {
-    for (char c : {d.element, d.component, d.repetition}) {
-      if (c != 0) special_[static_cast<unsigned char>(c)] = true;
-    }
-    for (char c : d.terminator) special_[static_cast<unsigned char>(c)] = true;
-    for (unsigned c = 0; c < 0x20; ++c) special_[c] = true;
-    special_[0x7f] = true;
-  }
-
-  // Cleans `v` (free text when `text`) in place; `where` names it in the warning or error.
-  void Clean(std::string* v, bool text, const std::string& where) {
-    std::string found;
-    for (char& c : *v) {
-      const auto u = static_cast<unsigned char>(c);
-      if (!special_[u]) continue;
-      const std::string shown = u < 0x20 || u == 0x7f ? "control character " + Hex(u) : "'" + std::string(1, c) + "'";
-      if (found.find(shown) == std::string::npos) found += (found.empty() ? "" : ", ") + shown;
-      if (text && replacement_) c = *replacement_;
-    }
-    if (found.empty()) return;
-    if (text && replacement_) {
-      warnings.push_back(where + ": " + found + " cannot be sent in this partner's X12; replaced by '" +
-                         std::string(1, *replacement_) + "'");
-    } else {
-      errors.push_back(where + ": " + found + " cannot be sent in this partner's X12" +
-                       (text ? " (x12.delimiters.in_data: reject)" : " and this value is not free text"));
-    }
-  }
-
-  std::vector<std::string> warnings, errors;
-
- private:
-  static std::string Hex(unsigned char u) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
-    return std::string("0x") + kDigits[u >> 4] + kDigits[u & 15];
-  }
-  std::optional<char> replacement_;
-  bool special_[256] = {};
-};
-
 class Renderer {
  public:
-  Renderer(const Mapping& m, JsonSource& src, Evaluator<JsonSource>& ev, edi::SegmentWriter& w, DataCleaner& cleaner)
-      : m_(m), ev_(ev), src_(src), w_(w), cleaner_(cleaner) {}
+  Renderer(const Mapping& m, JsonSource& src, Evaluator<JsonSource>& ev, edi::SegmentWriter& w, X12Charset& charset)
+      : m_(m), ev_(ev), src_(src), w_(w), charset_(charset) {}
 
   void Render(const std::vector<SegmentTemplate>& templates, const JsonSource::Ctx& ctx) {
     for (const SegmentTemplate& t : templates) {
@@ -173,7 +126,7 @@ class Renderer {
           for (const Rule& c : r.parts) {
             std::string cv;
             comps.push_back(ev_.Value(c, ctx, &cv) ? cv : "");
-            cleaner_.Clean(&comps.back(), c.text, Where(c, ctx, element));
+            charset_.Fit(&comps.back(), c.text, Where(c, ctx, element));
           }
           while (!comps.empty() && comps.back().empty()) comps.pop_back();
           for (size_t k = 0; k < comps.size(); ++k) {
@@ -183,7 +136,7 @@ class Renderer {
         } else if (!ev_.Value(r, ctx, &v)) {
           v.clear();
         } else {
-          cleaner_.Clean(&v, r.text, Where(r, ctx, element));
+          charset_.Fit(&v, r.text, Where(r, ctx, element));
         }
         ev_.Pop();
         any = any || !v.empty();
@@ -210,7 +163,7 @@ class Renderer {
   Evaluator<JsonSource>& ev_;
   JsonSource& src_;
   edi::SegmentWriter& w_;
-  DataCleaner& cleaner_;
+  X12Charset& charset_;
 };
 
 class CollectSets : public edi::ValidationSink {
@@ -281,15 +234,15 @@ RenderOutput RenderOrder(const Mapping& m, const partners::PartnerProfile& profi
   Evaluator<JsonSource> ev(m, src, &errors, nullptr);
   JsonSource::Ctx root;
   root.node = &order;
-  DataCleaner cleaner(profile, profile.delimiters);
-  Renderer(m, src, ev, w.body(), cleaner).Render(m.segments, root);
-  errors.insert(errors.end(), cleaner.errors.begin(), cleaner.errors.end());
+  X12Charset charset(profile, profile.delimiters);
+  Renderer(m, src, ev, w.body(), charset).Render(m.segments, root);
+  errors.insert(errors.end(), charset.errors.begin(), charset.errors.end());
   if (!errors.empty()) {
     out.errors = std::move(errors);
     out.order_invalid = true;
     return out;
   }
-  out.warnings = std::move(cleaner.warnings);
+  out.warnings = std::move(charset.warnings);
   w.EndSet();
   w.EndGroup();
   auto bytes = w.Finish();

@@ -141,7 +141,8 @@ class ProfileParser {
 
   Status X12(const YAML::Node& n, PartnerProfile* p) {
     GATEWAY_RETURN_IF_ERROR(CheckKeys(file_, n, "x12",
-                                      {"ours", "theirs", "version", "isa_version", "usage", "ack_requested", "delimiters"}));
+                                      {"ours", "theirs", "version", "isa_version", "usage", "ack_requested", "delimiters",
+                                       "charset"}));
     if (!n["ours"].IsDefined()) return Error(file_, n, "x12.ours", "is required");
     if (!n["theirs"].IsDefined()) return Error(file_, n, "x12.theirs", "is required");
     GATEWAY_RETURN_IF_ERROR(Party(n["ours"], "x12.ours", &p->ours));
@@ -155,6 +156,10 @@ class ProfileParser {
     if (usage != "P" && usage != "T") return Error(file_, n["usage"], "x12.usage", "must be P or T");
     p->usage = usage[0];
     if (n["ack_requested"].IsDefined()) p->ack_requested = n["ack_requested"].as<bool>();
+    GATEWAY_RETURN_IF_ERROR(GetString(file_, n, "x12", "charset", false, &p->charset));
+    if (p->charset != "ascii" && p->charset != "utf8") {
+      return Error(file_, n["charset"], "x12.charset", "must be ascii or utf8");
+    }
     if (const YAML::Node d = n["delimiters"]; d.IsDefined()) {
       GATEWAY_RETURN_IF_ERROR(
           CheckKeys(file_, d, "x12.delimiters", {"element", "component", "segment", "suffix", "in_data"}));

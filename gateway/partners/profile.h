@@ -63,6 +63,8 @@ struct PartnerProfile {
   // What an outbound value's delimiter or control character becomes (X12 has no escape):
   // this character, or nullopt ("reject") to refuse the order.
   std::optional<char> replace_in_data = ' ';
+  // x12.charset: "ascii" (outbound free text transliterated to ASCII) or "utf8" (as it is).
+  std::string charset = "ascii";
   char usage = 'P';                    // ISA15
   bool ack_requested = false;          // ISA14 of what we send
   std::vector<MappingRef> mappings;

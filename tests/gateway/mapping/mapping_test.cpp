@@ -378,7 +378,7 @@ TEST(RenderCommand, DelimitersInFreeTextAreReplacedAndInIdentifiersRefuseTheOrde
   EXPECT_NE(ok.out.find("N1*ST*Lena  Ortiz    Co   Sons*92*C-55120~"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("G69*Tee black M~"), std::string::npos) << ok.out;
   EXPECT_NE(ok.err.find("warning: $.ship_to.name (N102): '*', '~', '>' cannot be sent in this partner's X12; "
-                        "replaced by ' '"),
+                        "written as 'Lena  Ortiz    Co   Sons'"),
             std::string::npos)
       << ok.err;
   EXPECT_NE(ok.err.find("warning: $.lines[0].description (G6901): control character 0x0A, control character 0x09"),
@@ -398,6 +398,23 @@ TEST(RenderCommand, DelimitersInFreeTextAreReplacedAndInIdentifiersRefuseTheOrde
             std::string::npos)
       << refused.err;
 
+  // Under x12.charset ascii (the default) free text is transliterated; a character with no
+  // ASCII form becomes in_data; an identifier outside ASCII refuses the order.
+  order["lines"][1]["sku"] = "MUG-RED-12";
+  order["ship_to"]["name"] = "Zo\u00eb M\u00fcller-\u0141ukasz \u2019s \u201cShop\u201d \u5e97";
+  auto latin = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl",
+                           dir.Write("latin.json", order.dump())});
+  ASSERT_EQ(latin.exit_code, 0) << latin.err;
+  EXPECT_NE(latin.out.find("N1*ST*Zoe Muller-Lukasz 's \"Shop\"*92*"), std::string::npos) << latin.out;
+  EXPECT_NE(latin.err.find("'\u00fc' (U+00FC)"), std::string::npos) << latin.err;
+  EXPECT_NE(latin.err.find("'\u5e97' (U+5E97)"), std::string::npos) << latin.err;
+  order["lines"][1]["sku"] = "CAF\u00c9-1";
+  auto accented_sku = RunCommand({kBin, "render", "--config", kConfig, "--partner", "example-3pl",
+                                  dir.Write("accented-sku.json", order.dump())});
+  EXPECT_EQ(accented_sku.exit_code, 1);
+  EXPECT_NE(accented_sku.err.find("$.lines[1].sku (W0105): '\u00c9' (U+00C9) cannot be sent"), std::string::npos)
+      << accented_sku.err;
+
   // x12.delimiters.in_data: reject refuses free text too.
   auto setup = gateway::mapping::LoadPartnerSetup(kConfig, "example-3pl");
   ASSERT_TRUE(setup.ok()) << setup.status().message();
@@ -409,6 +426,21 @@ TEST(RenderCommand, DelimitersInFreeTextAreReplacedAndInIdentifiersRefuseTheOrde
   ASSERT_FALSE(r.errors.empty());
   EXPECT_NE(r.errors[0].find("$.ship_to.name (N102)"), std::string::npos) << r.errors[0];
   EXPECT_NE(r.errors[0].find("in_data: reject"), std::string::npos) << r.errors[0];
+
+  // x12.charset utf8 sends the letters as they are.
+  auto utf8 = gateway::mapping::LoadPartnerSetup(kConfig, "example-3pl");
+  ASSERT_TRUE(utf8.ok());
+  utf8->profile.charset = "utf8";
+  order["lines"][1]["sku"] = "MUG-RED-12";
+  gateway::mapping::RenderControl control;
+  control.date = "20261128";
+  control.time = "1200";
+  const gateway::mapping::RenderOutput u = gateway::mapping::RenderOrderText(*utf8, order.dump(), control);
+  ASSERT_TRUE(u.errors.empty()) << u.errors[0];
+  EXPECT_NE(u.x12.find("N1*ST*Zo\u00eb M\u00fcller-\u0141ukasz \u2019s \u201cShop\u201d \u5e97*92*"), std::string::npos)
+      << u.x12;
+  ASSERT_EQ(u.warnings.size(), 1u);  // the description's line break, not the name
+  EXPECT_EQ(u.warnings[0].rfind("$.lines[0].description", 0), 0u) << u.warnings[0];
 
   // The setting is checked when the profile loads.
   std::string profile = x12test::ReadFile(kSrc + "/partners/example-3pl.yaml");
