@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <optional>
 
@@ -340,21 +339,6 @@ void ApplyShipments(Pipeline& p, const std::string& partner, const std::vector<s
   }
 }
 
-// AK102 and AK202 as we write GS06 ("%lld") and ST02 ("%04lld"): some translators echo them
-// zero-padded to 9 digits, and the order must still be found.
-bool AllDigits(std::string_view s) {
-  return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-std::string OurGroupControl(const std::string& ak102) {
-  return AllDigits(ak102) ? std::to_string(std::stoll(ak102)) : ak102;
-}
-std::string OurSetControl(const std::string& ak202) {
-  if (!AllDigits(ak202)) return ak202;
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%04lld", std::stoll(ak202));
-  return buf;
-}
-
 void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view event_json,
                    std::vector<spool::ShipmentReport>* shipments) {
   // Cheap test first: most events are neither.
@@ -381,7 +365,7 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
         spool::AckReport r;
         r.partner = partner;
         r.gs06 = OurGroupControl(group);
-        r.st02 = OurSetControl(s.value("control", ""));
+        r.st02 = OurSetControl(s.value("control", std::string()));
         r.accepted = s.value("status", "") != "rejected";
         r.reason = "AK5 " + s.value("status", "");
         if (ta1) {

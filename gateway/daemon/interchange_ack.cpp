@@ -1,5 +1,7 @@
 #include "gateway/daemon/interchange_ack.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "spool/idempotency_key.h"
@@ -28,12 +30,19 @@ std::string Ta1Time(const edi::InterchangeAck& ta1) {
          ta1.time.substr(0, 2) + ":" + ta1.time.substr(2, 2) + ":00Z";
 }
 
+// `v` as a number written with printf `format`, or as it is when it is not a short number.
+std::string Renumbered(std::string_view v, const char* format) {
+  if (!AllDigits(v) || v.size() > 18) return std::string(v);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, format, std::stoll(std::string(v)));
+  return buf;
+}
+
 }  // namespace
 
-std::string OurInterchangeControl(std::string_view ta101) {
-  if (!AllDigits(ta101) || ta101.size() >= 9) return std::string(ta101);
-  return std::string(9 - ta101.size(), '0') + std::string(ta101);
-}
+std::string OurInterchangeControl(std::string_view ta101) { return Renumbered(ta101, "%09lld"); }
+std::string OurGroupControl(std::string_view ak102) { return Renumbered(ak102, "%lld"); }
+std::string OurSetControl(std::string_view ak202) { return Renumbered(ak202, "%04lld"); }
 
 std::string DescribeTa1(const edi::InterchangeAck& ta1) {
   std::string d = "TA1 " + std::string(1, ta1.status);

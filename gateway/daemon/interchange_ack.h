@@ -19,8 +19,12 @@
 
 namespace gateway::daemon {
 
-// TA101 as we store our ISA13s (9 digits): partners that drop the leading zeros still match.
+// Our control numbers as a partner's acknowledgment echoes them, back in the form we wrote
+// them: TA101 as our ISA13 ("%09d": some partners drop the leading zeros), AK102 as our GS06
+// ("%d") and AK202 as our ST02 ("%04d": some translators zero-pad both to 9 digits).
 std::string OurInterchangeControl(std::string_view ta101);
+std::string OurGroupControl(std::string_view ak102);
+std::string OurSetControl(std::string_view ak202);
 
 struct Ta1Event {
   std::vector<std::string> business_key;  // TA101, TA102 + TA103: a TA1 sent twice is one event

@@ -40,6 +40,32 @@ std::string Only940(const Harness& h) {
   return "";
 }
 
+// The state of spool message `id`, through the API.
+std::string State(Harness& h, const std::string& id) {
+  return nlohmann::json::parse(h.Http("GET", "/v1/messages/" + id, "", {"Authorization: Bearer " + h.token()}).body)["state"];
+}
+
+// An order POSTed and its 940 in the partner's folder, with the 940's control numbers.
+struct SentOrder {
+  std::string id;  // spool message id
+  std::string x940;
+  std::string isa13, gs06, st02;
+};
+SentOrder PostAndAwait940(Harness& h, const std::string& order_id) {
+  SentOrder o;
+  const auto accepted = h.PostOrder(Order(order_id), "key-" + order_id);
+  if (accepted.status != 202) throw std::runtime_error("order refused: " + accepted.body);
+  o.id = std::to_string(nlohmann::json::parse(accepted.body)["id"].get<long long>());
+  if (!WaitFor([&] { return !Only940(h).empty(); })) throw std::runtime_error("no 940:\n" + h.Log());
+  o.x940 = x12test::ReadFile(Only940(h));
+  const x12test::Collected sent = x12test::ValidateText(o.x940);
+  if (sent.sets.size() != 1 || sent.groups.size() != 1) throw std::runtime_error("not one 940:\n" + o.x940);
+  o.isa13 = o.x940.substr(90, 9);
+  o.gs06 = sent.groups[0].info.control;
+  o.st02 = sent.sets[0].info.control;
+  return o;
+}
+
 TEST(DaemonOutbound, AnOrderBecomesA940ItsAckAnEventAndIts945FulfilsIt) {
   Harness h;
   h.Start();
@@ -67,10 +93,7 @@ TEST(DaemonOutbound, AnOrderBecomesA940ItsAckAnEventAndIts945FulfilsIt) {
     }
     return false;
   })) << h.Log();
-  ASSERT_TRUE(WaitFor([&] {
-    auto m = nlohmann::json::parse(h.Http("GET", "/v1/messages/" + std::to_string(id), "", {"Authorization: Bearer " + h.token()}).body);
-    return m["state"] == "acknowledged";
-  })) << h.Log();
+  ASSERT_TRUE(WaitFor([&] { return State(h, std::to_string(id)) == "acknowledged"; })) << h.Log();
   // We never acknowledge their 997: the pickup folder holds only our 940.
   EXPECT_EQ(Harness::Files(h.outbound()).size(), 1u);
 
@@ -78,10 +101,7 @@ TEST(DaemonOutbound, AnOrderBecomesA940ItsAckAnEventAndIts945FulfilsIt) {
   x12test::IsaFields isa;
   isa.control = "000009001";
   h.Drop("ship-500.edi", x12test::Interchange({x12test::Set945("0001", "SO-500", "SHP-500")}, "SW", isa, "91"));
-  ASSERT_TRUE(WaitFor([&] {
-    auto m = nlohmann::json::parse(h.Http("GET", "/v1/messages/" + std::to_string(id), "", {"Authorization: Bearer " + h.token()}).body);
-    return m["state"] == "fulfilled";
-  })) << h.Log();
+  ASSERT_TRUE(WaitFor([&] { return State(h, std::to_string(id)) == "fulfilled"; })) << h.Log();
   EXPECT_TRUE(WaitFor([&] { return h.oms().CountKey("acme:945:SO-500:SHP-500") == 1; })) << h.Log();
   EXPECT_EQ(h.Stop(), 0);
 }
@@ -154,17 +174,10 @@ TEST(DaemonOutbound, A997ThatZeroPadsOurControlNumbersStillFindsTheOrder) {
   o.sftp = false;
   Harness h(o);
   h.Start();
-  const auto accepted = h.PostOrder(Order("SO-900"), "key-900");
-  ASSERT_EQ(accepted.status, 202) << accepted.body;
-  const std::string id = std::to_string(nlohmann::json::parse(accepted.body)["id"].get<long long>());
-  ASSERT_TRUE(WaitFor([&] { return !Only940(h).empty(); })) << h.Log();
-  const std::string x940 = x12test::ReadFile(Only940(h));
-  const x12test::Collected sent = x12test::ValidateText(x940);
-  ASSERT_EQ(sent.sets.size(), 1u);
-  const std::string gs06 = sent.groups.at(0).info.control;
-  const std::string st02 = sent.sets[0].info.control;
+  const SentOrder sent = PostAndAwait940(h, "SO-900");
+  const std::string &gs06 = sent.gs06, &st02 = sent.st02;
   // AK102 and AK202 padded to 9 digits, as some translators write them.
-  std::string ack = PartnerAck(x940);
+  std::string ack = PartnerAck(sent.x940);
   const auto pad = [](const std::string& n) { return std::string(9 - n.size(), '0') + n; };
   const std::string ak1 = "AK1*OW*" + gs06 + "~", ak2 = "AK2*940*" + st02 + "~";
   ASSERT_NE(ack.find(ak1), std::string::npos) << ack;
@@ -172,10 +185,7 @@ TEST(DaemonOutbound, A997ThatZeroPadsOurControlNumbersStillFindsTheOrder) {
   ack.replace(ack.find(ak1), ak1.size(), "AK1*OW*" + pad(gs06) + "~");
   ack.replace(ack.find(ak2), ak2.size(), "AK2*940*" + pad(std::to_string(std::stoll(st02))) + "~");
   h.Drop("ack-padded.edi", ack);
-  ASSERT_TRUE(WaitFor([&] {
-    auto m = nlohmann::json::parse(h.Http("GET", "/v1/messages/" + id, "", {"Authorization: Bearer " + h.token()}).body);
-    return m["state"] == "acknowledged";
-  })) << h.Log();
+  ASSERT_TRUE(WaitFor([&] { return State(h, sent.id) == "acknowledged"; })) << h.Log();
   EXPECT_EQ(h.Count("997 names no 940 of ours"), 0u) << h.Log();
   EXPECT_EQ(h.Stop(), 0);
 }
@@ -228,17 +238,9 @@ TEST(DaemonOutbound, ATa1RejectingOurInterchangeRejectsItsOrderAndTellsTheOms) {
   o.sftp = false;
   Harness h(o);
   h.Start();
-  const auto accepted = h.PostOrder(Order("SO-800"), "key-800");
-  ASSERT_EQ(accepted.status, 202) << accepted.body;
-  const std::string id = std::to_string(nlohmann::json::parse(accepted.body)["id"].get<long long>());
-  ASSERT_TRUE(WaitFor([&] { return !Only940(h).empty(); })) << h.Log();
-  const std::string x940 = x12test::ReadFile(Only940(h));
-  const std::string isa13 = x940.substr(90, 9);
-  const x12test::Collected sent = x12test::ValidateText(x940);
-  ASSERT_EQ(sent.sets.size(), 1u);
-  const auto state = [&] {
-    return nlohmann::json::parse(h.Http("GET", "/v1/messages/" + id, "", {"Authorization: Bearer " + h.token()}).body)["state"];
-  };
+  const SentOrder sent = PostAndAwait940(h, "SO-800");
+  const std::string& isa13 = sent.isa13;
+  const auto state = [&] { return State(h, sent.id); };
 
   // An accepting TA1 changes nothing: the 997 is still to come.
   h.Drop("ta1-accepted.edi", PartnerTa1s({"TA1*" + isa13 + "*261127*1200*A*000"}, "000007001"));
@@ -266,9 +268,9 @@ TEST(DaemonOutbound, ATa1RejectingOurInterchangeRejectsItsOrderAndTellsTheOms) {
   EXPECT_EQ(event["time"], "2026-11-27T12:05:00Z");
   const nlohmann::json& data = event["data"];
   EXPECT_EQ(data["group_status"], "rejected");
-  EXPECT_EQ(data["partner_group_control"], sent.groups[0].info.control);
+  EXPECT_EQ(data["partner_group_control"], sent.gs06);
   ASSERT_EQ(data["sets"].size(), 1u) << data.dump();
-  EXPECT_EQ(data["sets"][0]["control"], sent.sets[0].info.control);
+  EXPECT_EQ(data["sets"][0]["control"], sent.st02);
   EXPECT_EQ(data["sets"][0]["status"], "rejected");
   EXPECT_EQ(data["interchange_control"], isa13);
   EXPECT_EQ(data["interchange_note_code"], "024");
@@ -278,7 +280,7 @@ TEST(DaemonOutbound, ATa1RejectingOurInterchangeRejectsItsOrderAndTellsTheOms) {
   std::vector<std::string> errors;
   EXPECT_TRUE(gateway::canonical::CheckJsonSchema(*schema, event, &errors)) << event.dump();
   // The order's history says who rejected it and why.
-  const x12test::CommandResult history = h.Spool({"show", id, "--json"});
+  const x12test::CommandResult history = h.Spool({"show", sent.id, "--json"});
   EXPECT_NE(history.out.find("TA1 rejected: TA1 R 024: Invalid Interchange Content"), std::string::npos)
       << history.out << history.err;
 
