@@ -354,6 +354,10 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
     const std::string group_status = data.value("group_status", "");
     // From the partner's TA1 (interchange_ack.h): its note is the reason.
     const bool ta1 = data.contains("interchange_status");
+    // What said so, for the audit log: the key's type ("<partner>:999:...").
+    const std::string key = event.value("idempotencykey", "");
+    const size_t colon = key.find(':');
+    const std::string via = ta1 ? "TA1" : colon == std::string::npos ? "997" : key.substr(colon + 1, 3);
     std::string ta1_reason;
     if (ta1 && data.contains("group_errors") && data["group_errors"].is_array() && !data["group_errors"].empty() &&
         data["group_errors"][0].is_string()) {
@@ -367,11 +371,9 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
         r.gs06 = OurGroupControl(group);
         r.st02 = OurSetControl(s.value("control", std::string()));
         r.accepted = s.value("status", "") != "rejected";
-        r.reason = "AK5 " + s.value("status", "");
-        if (ta1) {
-          r.via = "TA1";
-          r.reason = ta1_reason;
-        }
+        r.reason = (via == "999" ? "IK5 " : "AK5 ") + s.value("status", "");
+        r.via = via;
+        if (ta1) r.reason = ta1_reason;
         reports.push_back(std::move(r));
       }
     } else {
@@ -380,6 +382,7 @@ void ApplyToOrders(Pipeline& p, const std::string& partner, std::string_view eve
       r.gs06 = OurGroupControl(group);
       r.accepted = group_status != "rejected";
       r.reason = "AK9 " + group_status;
+      r.via = via;
       reports.push_back(std::move(r));
     }
     for (const spool::AckReport& r : reports) {

@@ -212,9 +212,33 @@ TEST(Schemas, EverySetIsEmbeddedAndParses) {
     EXPECT_EQ(s->root.children.back().tag, "SE");
   }
   EXPECT_NE(r.FindSet("997", "005010X231"), nullptr);
+  EXPECT_NE(r.FindSet("999", "005010X231A1"), nullptr);
   EXPECT_EQ(r.FindSet("945", "003060"), nullptr);
   EXPECT_EQ(r.FunctionalIdFor("940"), "OW");
   EXPECT_EQ(r.FunctionalIdFor("944"), "RE");
+}
+
+// The 999 (005010X231) is checked like any set: IK3/CTX/IK4 nest under AK2, IK5 closes it.
+TEST(SetSchema, A999IsValidatedAgainstItsImplementationGuide) {
+  x12test::IsaFields isa;
+  isa.version = "00501";
+  isa.isa11 = "^";
+  const auto check = [&](const std::string& body) {
+    auto c = x12test::ValidateText(Interchange({Set("999", body)}, "FA", isa, "41", "005010X231A1"));
+    EXPECT_EQ(c.sets.size(), 1u);
+    return c.sets.empty() ? edi::SetResult{} : c.sets[0];
+  };
+  const std::string ak1 = "AK1*OW*312*004010~\n";
+  edi::SetResult ok = check(ak1 + "AK2*940*3120002~\nIK3*G62*7**8~\nCTX*SITUATIONAL TRIGGER*W05*2~\n" +
+                            "IK4*2*373*8*2026113~\nIK5*R*I5~\nAK9*R*1*1*0~\n");
+  EXPECT_EQ(ok.status, 'A') << Dump(ok);
+  edi::SetResult no_ik5 = check(ak1 + "AK2*940*3120002~\nAK9*R*1*1*0~\n");
+  EXPECT_EQ(no_ik5.status, 'R');
+  EXPECT_TRUE(HasSegmentCode(no_ik5, "3")) << Dump(no_ik5);
+  edi::SetResult ik4_first = check(ak1 + "AK2*940*3120002~\nIK4*2*373*8~\nIK5*R~\nAK9*R*1*1*0~\n");
+  EXPECT_EQ(ik4_first.status, 'R') << Dump(ik4_first);
+  edi::SetResult bad_code = check(ak1 + "AK2*940*3120002~\nIK5*Q~\nAK9*R*1*1*0~\n");
+  EXPECT_TRUE(HasElementCode(bad_code, "7")) << Dump(bad_code);
 }
 
 TEST(Schemas, ParseErrorsNameFileAndLine) {

@@ -45,6 +45,15 @@ std::string State(Harness& h, const std::string& id) {
   return nlohmann::json::parse(h.Http("GET", "/v1/messages/" + id, "", {"Authorization: Bearer " + h.token()}).body)["state"];
 }
 
+// Events the OMS received that contain `needle`.
+size_t Delivered(Harness& h, const std::string& needle) {
+  size_t n = 0;
+  for (const auto& r : h.oms().Received()) {
+    if (r.body.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
 // An order POSTed and its 940 in the partner's folder, with the 940's control numbers.
 struct SentOrder {
   std::string id;  // spool message id
@@ -190,6 +199,31 @@ TEST(DaemonOutbound, A997ThatZeroPadsOurControlNumbersStillFindsTheOrder) {
   EXPECT_EQ(h.Stop(), 0);
 }
 
+// A partner on 005010 answers with a 999 instead of a 997: the same order_acknowledgment, the
+// same effect on the order.
+TEST(DaemonOutbound, A999RejectingOur940RejectsTheOrder) {
+  HarnessOptions o;
+  o.sftp = false;
+  Harness h(o);
+  h.Start();
+  const SentOrder sent = PostAndAwait940(h, "SO-990");
+  x12test::IsaFields isa;
+  isa.version = "00501";
+  isa.isa11 = "^";  // the repetition separator from 00402 on
+  isa.control = "000007101";
+  const std::string set = "ST*999*0001*005010X231A1~\nAK1*OW*" + sent.gs06 + "*004010~\nAK2*940*" + sent.st02 +
+                          "~\nIK3*W05*2**8~\nIK4*2*324*7*X~\nIK5*R*I5~\nAK9*R*1*1*0~\nSE*8*0001~\n";
+  h.Drop("ack.999", x12test::Isa(isa) + "~\nGS*FA*RENO3PL*OMSGATEWAY*20261127*1200*71*X*005010X231A1~\n" + set +
+                        "GE*1*71~\nIEA*1*000007101~\n");
+  ASSERT_TRUE(WaitFor([&] { return State(h, sent.id) == "rejected"; })) << h.Log();
+  EXPECT_TRUE(WaitFor([&] { return Delivered(h, "acme:999:OW:") == 1; })) << h.Log();
+  EXPECT_GE(h.Count("the partner's 999 rejected our 940"), 1u) << h.Log();
+  const x12test::CommandResult show = h.Spool({"show", sent.id, "--json"});
+  EXPECT_NE(show.out.find("999 rejected: IK5 rejected"), std::string::npos) << show.out;
+  EXPECT_EQ(h.Count("set quarantined"), 0u) << h.Log();
+  EXPECT_EQ(h.Stop(), 0);
+}
+
 TEST(DaemonOutbound, ADelimiterInANameIsReplacedWithAWarningAndInASkuRefusesTheOrder) {
   HarnessOptions o;
   o.sftp = false;
@@ -223,14 +257,6 @@ std::string PartnerTa1s(const std::vector<std::string>& ta1s, const std::string&
   std::string text = x12test::Isa(isa) + "~\n";
   for (const std::string& t : ta1s) text += t + "~\n";
   return text + "IEA*0*" + control + "~\n";
-}
-
-size_t Delivered(Harness& h, const std::string& needle) {
-  size_t n = 0;
-  for (const auto& r : h.oms().Received()) {
-    if (r.body.find(needle) != std::string::npos) ++n;
-  }
-  return n;
 }
 
 TEST(DaemonOutbound, ATa1RejectingOurInterchangeRejectsItsOrderAndTellsTheOms) {

@@ -107,7 +107,7 @@ TEST(PartnerProfile, ExamplesLoad) {
   auto setup = gateway::mapping::LoadPartnerSetup(kConfig, "example-3pl");
   ASSERT_TRUE(setup.ok()) << setup.status().message();
   EXPECT_EQ(setup->profile.theirs.id, "RENO3PL");
-  EXPECT_EQ(setup->inbound.size(), 5u);
+  EXPECT_EQ(setup->inbound.size(), 6u);
   EXPECT_EQ(setup->outbound.count("940"), 1u);
   EXPECT_EQ(setup->profile.ack_deadline.count(), 4 * 3600);
   auto xml = gateway::mapping::LoadPartnerSetup(kConfig, "example-xml-3pl");
