@@ -1,5 +1,7 @@
 #include "gateway/report/validation_report.h"
 
+#include "edi/ack.h"
+
 namespace gateway {
 namespace {
 
@@ -100,12 +102,22 @@ void JsonValidationReport::OnGroupEnd(const edi::GroupResult& g) {
        << ",\"errors\":" << Dump(errors) << '}';
 }
 
+// A TA1 the partner sent us: the verdict on one of OUR interchanges (TA101).
+void JsonValidationReport::OnTa1(const edi::Segment& segment) {
+  const edi::InterchangeAck a = edi::ReadTa1(segment);
+  json t = {{"control", a.control}, {"date", a.date}, {"time", a.time}, {"status", std::string(1, a.status)},
+            {"note_code", a.note_code}};
+  if (const std::string_view text = edi::Ta1NoteText(a.note_code); !text.empty()) t["note"] = std::string(text);
+  ta1_received_.push_back(std::move(t));
+}
+
 void JsonValidationReport::OnInterchangeEnd(const edi::InterchangeResult& ix) {
   json errors = json::array();
   for (const edi::Error& e : ix.errors) errors.push_back(ErrorJson(e));
   out_ << "],\"ta1\":" << Quote(ix.ta1_code) << ",\"ta1_status\":" << Quote(std::string(1, ix.ta1_status))
        << ",\"duplicate_of\":" << (ix.duplicate_of < 0 ? std::string("null") : std::to_string(ix.duplicate_of))
-       << ",\"errors\":" << Dump(errors) << '}';
+       << ",\"ta1_received\":" << Dump(ta1_received_) << ",\"errors\":" << Dump(errors) << '}';
+  ta1_received_ = json::array();
 }
 
 void JsonValidationReport::OnFileError(const edi::Error& e) { file_errors_.push_back(ErrorJson(e)); }
@@ -163,6 +175,15 @@ void TextValidationReport::OnGroupEnd(const edi::GroupResult& g) {
   out_ << Indent(1) << "group " << g.info.control << ": AK9 " << g.ak9;
   for (const std::string& c : g.ak9_codes) out_ << ' ' << c;
   out_ << ", " << g.received_sets << " sets received, " << g.accepted_sets << " accepted\n";
+}
+
+void TextValidationReport::OnTa1(const edi::Segment& segment) {
+  const edi::InterchangeAck a = edi::ReadTa1(segment);
+  const std::string_view text = edi::Ta1NoteText(a.note_code);
+  out_ << Indent(1) << "TA1 received: interchange " << a.control << " "
+       << (a.status == 'A' ? "accepted" : a.status == 'E' ? "accepted with errors" : "REJECTED");
+  if (!a.note_code.empty()) out_ << " (" << a.note_code << (text.empty() ? "" : " " + std::string(text)) << ')';
+  out_ << '\n';
 }
 
 void TextValidationReport::OnInterchangeEnd(const edi::InterchangeResult& ix) {

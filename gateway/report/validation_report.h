@@ -24,6 +24,7 @@ class JsonValidationReport final : public edi::ValidationSink {
   void OnGroupStart(const edi::GroupInfo& info) override;
   void OnSetEnd(const edi::SetResult& set) override;
   void OnGroupEnd(const edi::GroupResult& group) override;
+  void OnTa1(const edi::Segment& segment) override;
   void OnInterchangeEnd(const edi::InterchangeResult& ix) override;
   void OnFileError(const edi::Error& e) override;
   // Closes the document; `io_error` is set when the file could not be read at all.
@@ -32,6 +33,7 @@ class JsonValidationReport final : public edi::ValidationSink {
  private:
   std::ostream& out_;
   nlohmann::json file_errors_ = nlohmann::json::array();
+  nlohmann::json ta1_received_ = nlohmann::json::array();  // of the current interchange
   bool first_interchange_ = true;
   bool first_group_ = true;
   bool first_set_ = true;
@@ -46,6 +48,7 @@ class TextValidationReport final : public edi::ValidationSink {
   void OnGroupStart(const edi::GroupInfo& info) override;
   void OnSetEnd(const edi::SetResult& set) override;
   void OnGroupEnd(const edi::GroupResult& group) override;
+  void OnTa1(const edi::Segment& segment) override;
   void OnInterchangeEnd(const edi::InterchangeResult& ix) override;
   void OnFileError(const edi::Error& e) override;
   void Finish(const edi::FileSummary& summary, const std::string& io_error = "");

@@ -109,6 +109,28 @@ TEST(ValidateCommand, HumanReportNamesFilePositionAndRule) {
   EXPECT_EQ(r.out.find("set 945 0101"), std::string::npos) << "accepted sets stay quiet";
 }
 
+// A partner's TA1 is a verdict on one of our interchanges: both reports show it, apart from
+// the TA1 this interchange itself would earn.
+TEST(ValidateCommand, ATa1ReceivedIsReportedWithItsNote) {
+  TempDir dir;
+  auto f = dir.Write("ta1.edi", x12test::Isa() + "~\nTA1*000000123*261120*1200*R*006~\nIEA*0*000004001~\n");
+  auto text = RunCommand({kBin, "validate", f});
+  EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
+  EXPECT_NE(text.out.find("TA1 received: interchange 000000123 REJECTED (006 Invalid Interchange Sender ID)"),
+            std::string::npos)
+      << text.out;
+  auto js = RunCommand({kBin, "validate", "--json", f});
+  EXPECT_EQ(js.exit_code, 0) << js.out << js.err;
+  const json doc = json::parse(js.out);
+  const json& ix = doc["interchanges"].at(0);
+  EXPECT_EQ(ix["ta1"], "000");
+  ASSERT_EQ(ix["ta1_received"].size(), 1u) << js.out;
+  EXPECT_EQ(ix["ta1_received"][0]["control"], "000000123");
+  EXPECT_EQ(ix["ta1_received"][0]["status"], "R");
+  EXPECT_EQ(ix["ta1_received"][0]["note_code"], "006");
+  EXPECT_EQ(ix["ta1_received"][0]["note"], "Invalid Interchange Sender ID");
+}
+
 TEST(AckCommand, PrintsThe997AddressedBack) {
   TempDir dir;
   auto f = dir.Write("in.edi", PartialFile());
