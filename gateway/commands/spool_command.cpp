@@ -8,6 +8,7 @@
 
 #include "gateway/commands/args.h"
 #include "gateway/commands/command.h"
+#include "gateway/daemon/interchange_ack.h"
 #include "gateway/spool_cli/item_format.h"
 #include "spool/sqlite_spool.h"
 
@@ -21,6 +22,7 @@ constexpr const char* kSpoolUsage =
     "commands:\n"
     "  ingest --partner P [--remote-path X] FILE   store a file that arrived another way\n"
     "  list [--state S] [--partner P] [--type T] [--kind file|message] [--since TIME] [--limit N]\n"
+    "       [--direction inbound|outbound] [--isa13 N]   messages by direction or interchange\n"
     "  show ID                                     the item and its audit history\n"
     "  replay ID --mode redeliver|reprocess|resend|rebuild [--dry-run] [--force --reason TEXT]\n"
     "  release ID [--reason TEXT]                  dead or quarantined back to due now\n"
@@ -145,6 +147,16 @@ class SpoolCommand {
       if (!f.since) return Usage("cannot read --since '" + *since + "'");
     }
     if (auto limit = args_.Value("--limit")) f.limit = std::atoll(limit->c_str());
+    if (auto direction = args_.Value("--direction")) {
+      f.direction = spool::ParseDirection(*direction);
+      if (!f.direction) return Usage("--direction is inbound or outbound");
+    }
+    // As a TA1 or 997 names it: 123 finds our ISA13 000000123.
+    if (auto isa13 = args_.Value("--isa13")) f.isa13 = daemon::OurInterchangeControl(*isa13);
+    if (f.direction || f.isa13) {
+      if (f.kind == spool::ItemKind::kFile) return Usage("--direction and --isa13 select messages, not files");
+      f.kind = spool::ItemKind::kMessage;
+    }
     auto items = sp_.List(f);
     if (!items.ok()) return Fail(items.status());
     for (const spool::ItemSummary& it : *items) {
@@ -279,7 +291,7 @@ int RunSpoolCommand(const CommandArgs& argv, CommandIo io) {
   }
   const Args args(CommandArgs(argv.begin() + 1, argv.end()),
                   {"--spool", "--partner", "--remote-path", "--state", "--type", "--kind",
-                   "--since", "--limit", "--mode", "--reason", "--actor", "--older-than"},
+                   "--since", "--limit", "--mode", "--reason", "--actor", "--older-than", "--direction", "--isa13"},
                   {"--json", "--dry-run", "--force"});
   if (!args.ok()) {
     io.err << "edigate spool " << verb << ": " << args.error() << "\n" << kSpoolUsage;

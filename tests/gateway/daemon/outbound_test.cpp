@@ -4,6 +4,8 @@
 // a TA1 rejecting the 940's interchange rejects the order and tells the OMS why.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "edi/ack.h"
@@ -309,6 +311,12 @@ TEST(DaemonOutbound, ATa1RejectingOurInterchangeRejectsItsOrderAndTellsTheOms) {
   const x12test::CommandResult history = h.Spool({"show", sent.id, "--json"});
   EXPECT_NE(history.out.find("TA1 rejected: TA1 R 024: Invalid Interchange Content"), std::string::npos)
       << history.out << history.err;
+
+  // An operator finds the order by the number the TA1 names, as the partner wrote it.
+  const x12test::CommandResult listed = h.Spool({"list", "--isa13", unpadded, "--direction", "outbound", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  ASSERT_EQ(std::count(listed.out.begin(), listed.out.end(), '\n'), 1) << listed.out;
+  EXPECT_EQ(nlohmann::json::parse(listed.out)["id"].dump(), sent.id) << listed.out;
 
   // The same TA1 sent again in another interchange is the same event: not delivered twice.
   h.Drop("ta1-rejected-again.edi",
