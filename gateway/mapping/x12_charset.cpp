@@ -7,11 +7,12 @@ namespace gateway::mapping {
 
 namespace {
 
-// "0x0A" for a byte, "U+00FC" for a code point.
+// "0x0A" for a byte; "U+00FC", "U+1F600" for a code point (at least four digits).
 std::string Hex(uint32_t u, bool code_point) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
+  const int digits = !code_point ? 2 : u > 0xfffff ? 6 : u > 0xffff ? 5 : 4;
   std::string s;
-  for (int shift = code_point ? (u > 0xffff ? 20 : 12) : 4; shift >= 0; shift -= 4) s += kDigits[(u >> shift) & 15];
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) s += kDigits[(u >> shift) & 15];
   return (code_point ? "U+" : "0x") + s;
 }
 
