@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "edi/text.h"
+
 namespace edi {
 namespace {
 
@@ -15,13 +17,6 @@ constexpr size_t kPaddedTerminator = 105;
 
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool IsLineBreak(char c) { return c == '\n' || c == '\r'; }
-bool IsDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -63,8 +58,8 @@ bool PlausibleIsaElements(std::string_view isa, char sep, std::string* why) {
       }
     }
   }
-  if (!IsDigits(TrimSpaces(el[8])) || !IsDigits(TrimSpaces(el[9])) ||
-      !IsDigits(TrimSpaces(el[11])) || !IsDigits(TrimSpaces(el[12]))) {
+  if (!AllDigits(TrimSpaces(el[8])) || !AllDigits(TrimSpaces(el[9])) ||
+      !AllDigits(TrimSpaces(el[11])) || !AllDigits(TrimSpaces(el[12]))) {
     *why = "ISA09, ISA10, ISA12 or ISA13 is not numeric: the ISA is malformed";
     return false;
   }

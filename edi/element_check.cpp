@@ -1,14 +1,9 @@
 #include "edi/element_check.h"
 
+#include "edi/text.h"
+
 namespace edi {
 namespace {
-
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return !s.empty();
-}
 
 int TwoDigits(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
 

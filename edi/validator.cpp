@@ -9,6 +9,7 @@
 #include "edi/element_check.h"
 #include "edi/read_ahead.h"
 #include "edi/set_validator.h"
+#include "edi/text.h"
 
 namespace edi {
 namespace {
@@ -20,14 +21,6 @@ std::string_view TrimView(std::string_view s) {
 }
 
 std::string Trim(std::string_view s) { return std::string(TrimView(s)); }
-
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 // Numeric comparison of control numbers ("3438" equals "000003438"); runs for every SE, GE
 // and IEA, so it allocates nothing.

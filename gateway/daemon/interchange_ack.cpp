@@ -4,23 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "edi/text.h"
 #include "spool/idempotency_key.h"
 
 namespace gateway::daemon {
 
 namespace {
 
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 // TA102 (YYMMDD) and TA103 (HHMM) as RFC 3339, "" when they are not a date and time.
 std::string Ta1Time(const edi::InterchangeAck& ta1) {
-  if (ta1.date.size() != 6 || ta1.time.size() != 4 || !AllDigits(ta1.date) || !AllDigits(ta1.time)) return "";
+  if (ta1.date.size() != 6 || ta1.time.size() != 4 || !edi::AllDigits(ta1.date) || !edi::AllDigits(ta1.time)) return "";
   const int month = std::stoi(ta1.date.substr(2, 2));
   const int day = std::stoi(ta1.date.substr(4, 2));
   const int hour = std::stoi(ta1.time.substr(0, 2));
@@ -32,7 +25,7 @@ std::string Ta1Time(const edi::InterchangeAck& ta1) {
 
 // `v` as a number written with printf `format`, or as it is when it is not a short number.
 std::string Renumbered(std::string_view v, const char* format) {
-  if (!AllDigits(v) || v.size() > 18) return std::string(v);
+  if (!edi::AllDigits(v) || v.size() > 18) return std::string(v);
   char buf[24];
   std::snprintf(buf, sizeof buf, format, std::stoll(std::string(v)));
   return buf;

@@ -2,19 +2,13 @@
 
 #include <cctype>
 
+#include "edi/text.h"
 #include "gateway/mapping/decimal.h"
 
 namespace gateway::mapping {
 
 namespace {
 
-bool Digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 int Num(std::string_view s) {
   int v = 0;
@@ -32,12 +26,12 @@ bool ValidDate(int y, int m, int d) {
 // Any accepted date form -> "YYYYMMDD".
 bool ParseDate(std::string_view v, std::string* ymd) {
   std::string s;
-  if (v.size() == 8 && Digits(v)) {
+  if (v.size() == 8 && edi::AllDigits(v)) {
     s = std::string(v);
-  } else if (v.size() == 6 && Digits(v)) {
+  } else if (v.size() == 6 && edi::AllDigits(v)) {
     s = "20" + std::string(v);
-  } else if (v.size() >= 10 && v[4] == '-' && v[7] == '-' && Digits(v.substr(0, 4)) && Digits(v.substr(5, 2)) &&
-             Digits(v.substr(8, 2)) && (v.size() == 10 || v[10] == 'T' || v[10] == ' ')) {
+  } else if (v.size() >= 10 && v[4] == '-' && v[7] == '-' && edi::AllDigits(v.substr(0, 4)) && edi::AllDigits(v.substr(5, 2)) &&
+             edi::AllDigits(v.substr(8, 2)) && (v.size() == 10 || v[10] == 'T' || v[10] == ' ')) {
     s = std::string(v.substr(0, 4)) + std::string(v.substr(5, 2)) + std::string(v.substr(8, 2));
   } else {
     return false;
@@ -50,7 +44,7 @@ bool ParseDate(std::string_view v, std::string* ymd) {
 // Any accepted time form -> "HHMM", "HHMMSS" or "HHMMSS" + fraction digits.
 bool ParseTime(std::string_view v, std::string* hms) {
   std::string s;
-  if (Digits(v) && v.size() >= 4 && v.size() <= 8) {
+  if (edi::AllDigits(v) && v.size() >= 4 && v.size() <= 8) {
     s = std::string(v);
   } else if (v.size() >= 5 && v[2] == ':') {
     for (size_t i = 0; i < v.size(); ++i) {
@@ -196,7 +190,7 @@ bool ConvertValue(ValueType type, int implied, bool outbound, std::string& v, st
       if (sep != std::string::npos) {
         date_part = v.substr(0, sep);
         time_part = v.substr(sep + 1);
-      } else if (v.size() >= 12 && Digits(v)) {
+      } else if (v.size() >= 12 && edi::AllDigits(v)) {
         date_part = v.substr(0, 8);
         time_part = v.substr(8);
       } else {
